@@ -1,0 +1,189 @@
+"""Settings for the build pipeline, the query runner and the web UI.
+
+All paths derive from one *home* directory, the repository root holding the
+``ontology/``, ``data/``, ``queries/`` and ``shapes/`` folders. The home is found,
+in order, from:
+
+1. the environment variable ``KG_HOME``;
+2. the current working directory, if it contains both ``ontology/`` and ``data/``;
+3. the directory above the installed ``kg`` package (the repository root for an
+   editable install).
+
+Individual settings may be overridden with environment variables (see
+:meth:`Settings.from_env`) or with keyword arguments to :meth:`Settings.for_home`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from kg.errors import ConfigError
+
+#: Namespace of the ontology (prefix ``sg``).
+SG = "https://w3id.org/safeguarding-kg/ontology#"
+#: Namespace of data resources (prefix ``sgd``).
+SGD = "https://w3id.org/safeguarding-kg/id/"
+#: Prefix of every named graph in the store.
+GRAPH_BASE = "https://w3id.org/safeguarding-kg/graph/"
+#: Named graph holding all ``ontology/*.ttl`` files.
+ONTOLOGY_GRAPH = GRAPH_BASE + "ontology"
+#: Named graph holding the triples inferred by HermiT and by the rules.
+INFERRED_GRAPH = GRAPH_BASE + "inferred"
+#: Graph names that a ``data/<stem>.ttl`` file may not use.
+RESERVED_GRAPH_STEMS = frozenset({"ontology", "inferred"})
+
+#: Prefixes used when displaying terms and available to query parameters.
+PREFIXES: Mapping[str, str] = {
+    "sg": SG,
+    "sgd": SGD,
+    "sgg": GRAPH_BASE,
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+}
+
+MIB = 1024 * 1024
+
+
+def graph_iri_for_data_stem(stem: str) -> str:
+    """Return the named graph IRI for ``data/<stem>.ttl``."""
+    return GRAPH_BASE + stem
+
+
+def _kg_package_parent() -> Path:
+    return Path(__file__).resolve().parent.parent
+
+
+def find_home(environ: Mapping[str, str] | None = None, cwd: Path | None = None) -> Path:
+    """Locate the repository root (see the module docstring for the order)."""
+    environ = os.environ if environ is None else environ
+    value = environ.get("KG_HOME", "").strip()
+    if value:
+        home = Path(value).expanduser()
+        if not home.is_dir():
+            raise ConfigError(f"KG_HOME={value!r} is not a directory")
+        return home.resolve()
+    cwd = Path.cwd() if cwd is None else cwd
+    if (cwd / "ontology").is_dir() and (cwd / "data").is_dir():
+        return cwd.resolve()
+    return _kg_package_parent()
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Immutable settings. Paths left as ``None`` are derived from ``home``.
+
+    Attributes:
+        home: repository root (see :func:`find_home`).
+        ontology_dir: folder of ontology Turtle files; default ``<home>/ontology``.
+        data_dir: folder of data Turtle files, one named graph each;
+            default ``<home>/data``.
+        queries_dir: folder of saved SPARQL queries; default ``<home>/queries``.
+        rules_dir: folder of CONSTRUCT rules applied to a fixpoint during the build;
+            default ``<home>/queries/rules``.
+        shapes_dir: folder of SHACL shapes; default ``<home>/shapes``.
+        store_dir: the built store (a symlink to the current store version);
+            default ``<home>/build/store``.
+        max_file_bytes: input Turtle files larger than this are refused (default 16 MiB).
+        max_rule_iterations: fixpoint guard for the rules (default 25 rounds).
+        reason: run the HermiT consistency check during ``kg build`` (default on).
+        infer_property_values: ask HermiT for inferred object property values too
+            (default on; measured to cost nothing noticeable).
+        java_memory_mb: maximum Java heap for HermiT (default 2000 MiB).
+        keep_previous_version: keep the previously published store version after a
+            build, so that a running server can finish its reads (default on).
+        max_request_bytes: Flask ``MAX_CONTENT_LENGTH`` for the web UI (default 1 MiB).
+    """
+
+    home: Path
+    ontology_dir: Path = field(default=None)  # type: ignore[assignment]
+    data_dir: Path = field(default=None)  # type: ignore[assignment]
+    queries_dir: Path = field(default=None)  # type: ignore[assignment]
+    rules_dir: Path = field(default=None)  # type: ignore[assignment]
+    shapes_dir: Path = field(default=None)  # type: ignore[assignment]
+    store_dir: Path = field(default=None)  # type: ignore[assignment]
+    max_file_bytes: int = 16 * MIB
+    max_rule_iterations: int = 25
+    reason: bool = True
+    infer_property_values: bool = True
+    java_memory_mb: int = 2000
+    keep_previous_version: bool = True
+    max_request_bytes: int = 1 * MIB
+
+    def __post_init__(self) -> None:
+        home = Path(self.home).resolve()
+        object.__setattr__(self, "home", home)
+        defaults = {
+            "ontology_dir": home / "ontology",
+            "data_dir": home / "data",
+            "queries_dir": home / "queries",
+            "rules_dir": home / "queries" / "rules",
+            "shapes_dir": home / "shapes",
+            "store_dir": home / "build" / "store",
+        }
+        for name, default in defaults.items():
+            value = getattr(self, name)
+            object.__setattr__(self, name, default if value is None else Path(value).absolute())
+        for name in (
+            "max_file_bytes",
+            "max_rule_iterations",
+            "java_memory_mb",
+            "max_request_bytes",
+        ):
+            if getattr(self, name) <= 0:
+                raise ConfigError(f"setting {name} must be positive, got {getattr(self, name)}")
+
+    @classmethod
+    def for_home(cls, home: Path | str, **overrides: object) -> Settings:
+        """Settings for an explicit home directory, with optional overrides."""
+        return cls(home=Path(home), **overrides)  # type: ignore[arg-type]
+
+    @classmethod
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, cwd: Path | None = None
+    ) -> Settings:
+        """Settings from the environment.
+
+        Recognised variables: ``KG_HOME``, ``KG_STORE_DIR``, ``KG_RULES_DIR``,
+        ``KG_MAX_FILE_BYTES``, ``KG_MAX_RULE_ITERATIONS``, ``KG_JAVA_MEMORY_MB``,
+        ``KG_REASON`` (``0``/``false``/``no`` to skip HermiT).
+        """
+        environ = os.environ if environ is None else environ
+        overrides: dict[str, object] = {}
+        for var, name in (("KG_STORE_DIR", "store_dir"), ("KG_RULES_DIR", "rules_dir")):
+            if environ.get(var, "").strip():
+                overrides[name] = Path(environ[var].strip()).expanduser()
+        for var, name in (
+            ("KG_MAX_FILE_BYTES", "max_file_bytes"),
+            ("KG_MAX_RULE_ITERATIONS", "max_rule_iterations"),
+            ("KG_JAVA_MEMORY_MB", "java_memory_mb"),
+        ):
+            raw = environ.get(var, "").strip()
+            if raw:
+                try:
+                    overrides[name] = int(raw)
+                except ValueError:
+                    raise ConfigError(f"{var}={raw!r} is not an integer") from None
+        raw = environ.get("KG_REASON", "").strip().lower()
+        if raw:
+            if raw not in {"0", "1", "true", "false", "yes", "no", "on", "off"}:
+                raise ConfigError(f"KG_REASON={raw!r}: use 1 or 0")
+            overrides["reason"] = raw in {"1", "true", "yes", "on"}
+        return cls.for_home(find_home(environ, cwd), **overrides)
+
+    def with_(self, **changes: object) -> Settings:
+        """A copy with some fields changed."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    def relative(self, path: Path) -> str:
+        """``path`` relative to home when it is inside it, for messages."""
+        try:
+            return str(Path(path).absolute().relative_to(self.home))
+        except ValueError:
+            return str(path)

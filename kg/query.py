@@ -1,0 +1,496 @@
+"""Load, parameterise, run and format SPARQL queries.
+
+A ``.rq`` file may declare parameters with defaults in its leading comments::
+
+    # param: kind = <https://w3id.org/safeguarding-kg/id/kind-youth-offending-team>
+    # param: date = "2017-08-01"^^xsd:date
+    # param: body              (no default: the caller must give one)
+
+A value is written as in Turtle: ``<IRI>``, a prefixed name (``sgd:kind-lscb``)
+using the query's ``PREFIX`` declarations or the project's usual prefixes (sg, sgd,
+rdf, rdfs, owl, xsd, skos, dcterms), ``"text"``, ``"text"@en``,
+``"lex"^^xsd:date``, or a bare number or boolean. Callers override defaults (``kg
+query --param kind=sgd:kind-lscb``); a bare value for a parameter whose default
+is a literal takes the default's datatype (``--param date=2019-06-29``). Values
+are bound with pyoxigraph's
+``substitutions`` (never pasted into the query text), except in one case:
+pyoxigraph only substitutes variables that a ``SELECT`` projects; for a SELECT
+that does not project a parameter, the values are joined at the start of the
+top-level WHERE group with an inserted ``VALUES`` clause, which also binds them
+for every FILTER of that group.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.config import PREFIXES, Settings
+from kg.errors import QueryError
+from kg.terms import RDF_LANG_STRING, XSD_STRING, Term, compact
+
+FORMATS = ("table", "csv", "json", "turtle", "ntriples")
+
+_PARAM_LINE_RE = re.compile(r"^\s*#\s*param\s*:(?P<rest>.*)$", re.IGNORECASE)
+_PARAM_RE = re.compile(r"^\s*(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*(?:=\s*(?P<value>\S.*?))?\s*$")
+_PROLOGUE_LINE_RE = re.compile(r"^\s*(?:#.*|(?:PREFIX|BASE)\b.*|)$", re.IGNORECASE)
+_PREFIX_DECL_RE = re.compile(
+    r"\bPREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^<>\"{}|^`\\\s]*)>", re.IGNORECASE
+)
+_QUERY_POSITION_RE = re.compile(r"^error at (\d+):(\d+): ")
+_IRIREF_RE = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
+_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_PROBE_S = "urn:kg:param-subject"
+_PROBE_P = "urn:kg:param-predicate"
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    default: ox.NamedNode | ox.Literal | None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class LoadedQuery:
+    """A query's text, where it came from, and its declared parameters."""
+
+    text: str
+    origin: str
+    params: dict[str, Param] = field(default_factory=dict)
+    prefixes: dict[str, str] = field(default_factory=dict)
+    is_file: bool = False
+
+
+@dataclass
+class QueryResult:
+    """A fully read query result.
+
+    ``form`` is ``"select"`` (variables and rows), ``"ask"`` (boolean) or
+    ``"graph"`` for CONSTRUCT/DESCRIBE (triples; also exposed as rows of
+    subject, predicate, object).
+    """
+
+    form: str
+    variables: list[str] = field(default_factory=list)
+    rows: list[tuple[Term | None, ...]] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[ox.Triple] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------------ loading
+
+
+def _looks_like_file(source: str) -> bool:
+    if source.endswith(".rq"):
+        return True
+    if "\n" in source or "{" in source:
+        return False
+    try:
+        return Path(source).is_file()
+    except OSError:  # e.g. name too long: not a file name
+        return False
+
+
+def load_query(source: str | Path, settings: Settings | None = None) -> LoadedQuery:
+    """Load a query from a ``.rq`` path or take ``source`` as SPARQL text.
+
+    A relative path that does not exist is also looked up in the queries folder
+    and the home folder of ``settings``.
+    """
+    if isinstance(source, Path) or _looks_like_file(source):
+        path = Path(source)
+        candidates = [path]
+        if settings is not None and not path.is_absolute():
+            candidates += [settings.queries_dir / path, settings.home / path]
+        found = next((c for c in candidates if c.is_file()), None)
+        if found is None:
+            raise QueryError(f"no such query file: {source}")
+        limit = settings.max_file_bytes if settings else 1024 * 1024
+        if found.stat().st_size > limit:
+            raise QueryError(f"query file is larger than {limit} bytes", file=str(source))
+        try:
+            text = found.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise QueryError(f"cannot read query file: {e}", file=str(source)) from None
+        return parse_query_text(text, origin=str(source), is_file=True)
+    return parse_query_text(str(source), origin="<query>", is_file=False)
+
+
+def parse_query_text(text: str, origin: str = "<query>", is_file: bool = False) -> LoadedQuery:
+    """Read the ``PREFIX`` declarations and ``# param:`` header lines of a query."""
+    prefixes = {m[1] or "": m[2] for m in _PREFIX_DECL_RE.finditer(text)}
+    params: dict[str, Param] = {}
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if not _PROLOGUE_LINE_RE.match(line):
+            break  # the header ends at the first line of the query proper
+        match = _PARAM_LINE_RE.match(line)
+        if not match:
+            continue
+        decl = _PARAM_RE.match(match["rest"])
+        if not decl:
+            raise QueryError(
+                "malformed parameter declaration; write `# param: name = value`",
+                file=origin,
+                line=lineno,
+            )
+        name = decl["name"]
+        if name in params:
+            raise QueryError(f"parameter {name!r} is declared twice", file=origin, line=lineno)
+        if not mentions_variable(text, name):
+            raise QueryError(
+                f"parameter {name!r} is not a variable (?{name}) of the query",
+                file=origin,
+                line=lineno,
+            )
+        default = None
+        if decl["value"] is not None:
+            try:
+                default = parse_term(decl["value"], prefixes)
+            except QueryError as e:
+                raise QueryError(e.message, file=origin, line=lineno, field=name) from None
+        params[name] = Param(name=name, default=default, line=lineno)
+    return LoadedQuery(text=text, origin=origin, params=params, prefixes=prefixes, is_file=is_file)
+
+
+def mentions_variable(text: str, name: str) -> bool:
+    return (
+        re.search(rf"[?$]{re.escape(name)}(?![A-Za-z0-9_\u00b7\u0300-\u036f\u203f\u2040])", text)
+        is not None
+    )
+
+
+def parse_term(value: str, prefixes: Mapping[str, str] | None = None) -> ox.NamedNode | ox.Literal:
+    """Parse one IRI or literal written in Turtle syntax.
+
+    Prefixed names use ``prefixes`` first, then :data:`kg.config.PREFIXES`.
+    """
+    value = value.strip()
+    if not value:
+        raise QueryError("empty value; write <IRI>, prefix:name or a quoted literal")
+    all_prefixes = {**PREFIXES, **(prefixes or {})}
+    header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in all_prefixes.items())
+    doc = f"{header}<{_PROBE_S}> <{_PROBE_P}> {value} .\n"
+    try:
+        triples = [q.triple for q in ox.parse(doc, format=ox.RdfFormat.TURTLE)]
+    except SyntaxError as e:
+        reason = re.sub(r"^Parser error [^:]*: ", "", str(e.msg or e))
+        raise QueryError(
+            f"cannot read {value!r} as an RDF term ({reason}); write <IRI>, prefix:name, "
+            '"text", "lex"^^xsd:date or a number'
+        ) from None
+    if (
+        len(triples) != 1
+        or triples[0].subject != ox.NamedNode(_PROBE_S)
+        or triples[0].predicate != ox.NamedNode(_PROBE_P)
+        or not isinstance(triples[0].object, ox.NamedNode | ox.Literal)
+    ):
+        raise QueryError(f"{value!r} is not a single IRI or literal")
+    return triples[0].object
+
+
+def parse_assignment(text: str) -> tuple[str, str]:
+    """Split a ``name=value`` command-line parameter."""
+    name, sep, value = text.partition("=")
+    name = name.strip().lstrip("?$")
+    if not sep or not _NAME_RE.match(name):
+        raise QueryError(f"--param expects name=value, got {text!r}")
+    return name, value
+
+
+def resolve_bindings(
+    query: LoadedQuery, overrides: Mapping[str, str] | None = None
+) -> dict[str, ox.NamedNode | ox.Literal]:
+    """Declared defaults, replaced by ``overrides`` (name -> value in Turtle syntax)."""
+    bindings: dict[str, ox.NamedNode | ox.Literal] = {
+        name: p.default for name, p in query.params.items() if p.default is not None
+    }
+    for name, raw in (overrides or {}).items():
+        if name not in query.params and not mentions_variable(query.text, name):
+            declared = ", ".join(sorted(query.params)) or "none"
+            raise QueryError(
+                f"unknown parameter {name!r}: the query has no ?{name} "
+                f"(declared parameters: {declared})",
+                file=query.origin if query.is_file else None,
+            )
+        try:
+            bindings[name] = parse_term(raw, query.prefixes)
+        except QueryError as e:
+            default = query.params[name].default if name in query.params else None
+            if isinstance(default, ox.Literal) and not default.language and raw.strip():
+                # a bare value takes the datatype of the declared default: date=2019-06-29
+                bindings[name] = ox.Literal(raw.strip(), datatype=default.datatype)
+                continue
+            raise QueryError(e.message, field=f"--param {name}") from None
+    missing = [n for n, p in query.params.items() if p.default is None and n not in bindings]
+    if missing:
+        raise QueryError(
+            "missing value for parameter(s) " + ", ".join(missing) + "; use --param name=value",
+            file=query.origin if query.is_file else None,
+        )
+    return bindings
+
+
+# ---------------------------------------------------------------------- execution
+
+
+def split_sparql_error(message: str) -> tuple[str, int | None, int | None]:
+    """Split pyoxigraph's ``error at LINE:COLUMN: message`` into its parts."""
+    match = _QUERY_POSITION_RE.match(message)
+    if not match:
+        return message, None, None
+    return message[match.end() :], int(match[1]), int(match[2])
+
+
+def _query_error(e: Exception, query: LoadedQuery) -> QueryError:
+    message, line, column = split_sparql_error(str(e))
+    return QueryError(
+        f"invalid SPARQL: {message}" if isinstance(e, SyntaxError) else message,
+        file=query.origin,
+        line=line,
+        column=column,
+    )
+
+
+def _skip_string(text: str, i: int) -> int:
+    quote = text[i]
+    if text.startswith(quote * 3, i):
+        end = text.find(quote * 3, i + 3)
+        while end != -1 and text[end - 1] == "\\":  # escaped quote inside
+            end = text.find(quote * 3, end + 1)
+        return len(text) if end == -1 else end + 3
+    i += 1
+    while i < len(text):
+        if text[i] == "\\":
+            i += 2
+            continue
+        if text[i] == quote or text[i] == "\n":
+            return i + 1
+        i += 1
+    return i
+
+
+def sparql_tokens(text: str) -> Iterator[tuple[int, str]]:
+    """Yield ``(index, token)`` for the words (keywords, prefixed names), variables
+    and single punctuation characters of SPARQL ``text``, skipping whitespace,
+    comments, strings and IRIs. Good enough to find keywords and braces."""
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c.isspace():
+            i += 1
+        elif c == "#":
+            end = text.find("\n", i)
+            i = n if end == -1 else end + 1
+        elif c in "\"'":
+            i = _skip_string(text, i)
+        elif c == "<" and (m := _IRIREF_RE.match(text, i)):
+            i = m.end()
+        elif c in "?$" or c.isalpha():
+            start = i
+            i += 1
+            while i < n and (text[i].isalnum() or text[i] in "_:-."):
+                i += 1
+            yield start, text[start:i]
+        else:
+            yield i, c
+            i += 1
+
+
+def query_keywords(text: str) -> set[str]:
+    """The upper-cased words of a query outside comments, strings and IRIs."""
+    return {tok.upper() for _, tok in sparql_tokens(text) if tok[0].isalpha()}
+
+
+def select_where_brace(text: str) -> int | None:
+    """Index of the ``{`` opening the top-level group of a SELECT query, or None.
+
+    Skips comments, strings and IRIs, and braces inside projection expressions.
+    """
+    parens = 0
+    seen_select = False
+    for index, token in sparql_tokens(text):
+        if token == "(":
+            parens += 1
+        elif token == ")":
+            parens -= 1
+        elif token.upper() == "SELECT" and parens == 0:
+            seen_select = True
+        elif token == "{" and parens == 0:
+            return index if seen_select else None
+    return None
+
+
+def with_values_clause(text: str, bindings: Mapping[str, Term]) -> str | None:
+    """``text`` with ``VALUES`` for ``bindings`` at the start of its top-level group."""
+    brace = select_where_brace(text)
+    if brace is None or not bindings:
+        return None
+    names = " ".join(f"?{n}" for n in bindings)
+    values = " ".join(str(v) for v in bindings.values())
+    clause = f" VALUES ({names}) {{ ({values}) }} "
+    return text[: brace + 1] + clause + text[brace + 1 :]
+
+
+def run_query(
+    store: ox.Store,
+    query: LoadedQuery,
+    overrides: Mapping[str, str] | None = None,
+) -> QueryResult:
+    """Run ``query`` on the union of all named graphs and read the whole result."""
+    bindings = resolve_bindings(query, overrides)
+    substitutions = {ox.Variable(n): v for n, v in bindings.items()}
+    try:
+        try:
+            raw = store.query(
+                query.text,
+                use_default_graph_as_union=True,
+                substitutions=substitutions or None,
+            )
+        except RuntimeError:
+            # pyoxigraph: "The SPARQL query does not contains variable ?x in its
+            # SELECT projection" -> bind with a VALUES clause instead.
+            rewritten = with_values_clause(query.text, bindings) if substitutions else None
+            if rewritten is None:
+                raise
+            raw = store.query(rewritten, use_default_graph_as_union=True)
+        return _read_result(raw)
+    except (SyntaxError, RuntimeError, OSError, ValueError) as e:
+        raise _query_error(e, query) from None
+
+
+def _read_result(raw: object) -> QueryResult:
+    if isinstance(raw, ox.QueryBoolean):
+        return QueryResult(form="ask", boolean=bool(raw))
+    if isinstance(raw, ox.QuerySolutions):
+        variables = list(raw.variables)
+        rows = [tuple(solution[v] for v in variables) for solution in raw]
+        return QueryResult(form="select", variables=[v.value for v in variables], rows=rows)
+    if isinstance(raw, ox.QueryTriples):
+        triples = list(raw)
+        return QueryResult(
+            form="graph",
+            variables=["subject", "predicate", "object"],
+            rows=[(t.subject, t.predicate, t.object) for t in triples],
+            triples=triples,
+        )
+    raise TypeError(f"unexpected query result type {type(raw).__name__}")
+
+
+# --------------------------------------------------------------------- formatting
+
+
+def format_result(result: QueryResult, fmt: str = "table") -> str:
+    """Render a result as ``table``, W3C SPARQL ``csv`` or ``json``, or, for
+    CONSTRUCT/DESCRIBE results, ``turtle`` or ``ntriples``."""
+    if fmt == "table":
+        return format_table(result)
+    if fmt == "csv":
+        return format_csv(result)
+    if fmt == "json":
+        return format_json(result)
+    if fmt in ("turtle", "ntriples"):
+        if result.form != "graph":
+            raise QueryError(f"--format {fmt} needs a CONSTRUCT or DESCRIBE query")
+        rdf_format = ox.RdfFormat.TURTLE if fmt == "turtle" else ox.RdfFormat.N_TRIPLES
+        prefixes = dict(PREFIXES) if fmt == "turtle" else None
+        return ox.serialize(result.triples, format=rdf_format, prefixes=prefixes).decode("utf-8")
+    raise QueryError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+
+
+def _one_line(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("\r", "\\r").replace("\n", "\\n").replace("\t", " ")
+
+
+def format_table(result: QueryResult) -> str:
+    """A plain-text table with compact terms; ASK prints ``true`` or ``false``."""
+    if result.form == "ask":
+        return "true\n" if result.boolean else "false\n"
+    header = list(result.variables)
+    cells = [[_one_line(compact(term)) for term in row] for row in result.rows]
+    widths = [len(h) for h in header]
+    for row in cells:
+        for i, cell in enumerate(row):
+            widths[i] = max(widths[i], len(cell))
+
+    def line(values: Sequence[str]) -> str:
+        return " | ".join(v.ljust(w) for v, w in zip(values, widths, strict=True)).rstrip()
+
+    out = [line(header), "-+-".join("-" * w for w in widths)]
+    out += [line(row) for row in cells]
+    n = len(result.rows)
+    out.append(f"({n} row{'s' if n != 1 else ''})")
+    return "\n".join(out) + "\n"
+
+
+def _csv_value(term: Term | None) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode | ox.Literal):
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return str(term)
+
+
+def format_csv(result: QueryResult) -> str:
+    """SPARQL 1.1 Query Results CSV (CRLF line ends; IRIs and lexical forms)."""
+    if result.form == "ask":
+        return "true" if result.boolean else "false"
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(result.variables)
+    for row in result.rows:
+        writer.writerow([_csv_value(t) for t in row])
+    return buffer.getvalue()
+
+
+def term_to_json(term: Term) -> dict[str, object]:
+    """One RDF term in the SPARQL 1.1 Query Results JSON format."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out: dict[str, object] = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value not in (XSD_STRING, RDF_LANG_STRING):
+            out["datatype"] = term.datatype.value
+        return out
+    if isinstance(term, ox.Triple):
+        return {
+            "type": "triple",
+            "value": {
+                "subject": term_to_json(term.subject),
+                "predicate": term_to_json(term.predicate),
+                "object": term_to_json(term.object),
+            },
+        }
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def result_to_json(result: QueryResult) -> dict[str, object]:
+    if result.form == "ask":
+        return {"head": {}, "boolean": bool(result.boolean)}
+    bindings = [
+        {
+            var: term_to_json(t)
+            for var, t in zip(result.variables, row, strict=True)
+            if t is not None
+        }
+        for row in result.rows
+    ]
+    return {"head": {"vars": list(result.variables)}, "results": {"bindings": bindings}}
+
+
+def format_json(result: QueryResult) -> str:
+    """SPARQL 1.1 Query Results JSON."""
+    return json.dumps(result_to_json(result), ensure_ascii=False, indent=2) + "\n"
