@@ -87,6 +87,8 @@ class Settings:
         queries_dir: folder of saved SPARQL queries; default ``<home>/queries``.
         rules_dir: folder of CONSTRUCT rules applied to a fixpoint during the build;
             default ``<home>/queries/rules``.
+        checks_dir: folder of data checks (SELECT ?resource ?problem) that must
+            find nothing before a build is published; default ``<home>/queries/checks``.
         shapes_dir: folder of SHACL shapes; default ``<home>/shapes``.
         store_dir: the built store (a symlink to the current store version);
             default ``<home>/build/store``.
@@ -106,6 +108,7 @@ class Settings:
     data_dir: Path = field(default=None)  # type: ignore[assignment]
     queries_dir: Path = field(default=None)  # type: ignore[assignment]
     rules_dir: Path = field(default=None)  # type: ignore[assignment]
+    checks_dir: Path = field(default=None)  # type: ignore[assignment]
     shapes_dir: Path = field(default=None)  # type: ignore[assignment]
     store_dir: Path = field(default=None)  # type: ignore[assignment]
     max_file_bytes: int = 16 * MIB
@@ -124,6 +127,7 @@ class Settings:
             "data_dir": home / "data",
             "queries_dir": home / "queries",
             "rules_dir": home / "queries" / "rules",
+            "checks_dir": home / "queries" / "checks",
             "shapes_dir": home / "shapes",
             "store_dir": home / "build" / "store",
         }

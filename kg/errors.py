@@ -109,6 +109,10 @@ class RuleError(InputError):
     """A materialisation rule is invalid or the rules did not reach a fixpoint."""
 
 
+class DataCheckError(InputError):
+    """The data breaks a convention that a check in ``queries/checks`` enforces."""
+
+
 class StoreMissingError(KGError):
     """No built store exists where one is expected."""
 

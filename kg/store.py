@@ -37,6 +37,7 @@ from kg import __version__
 from kg.config import INFERRED_GRAPH, ONTOLOGY_GRAPH, Settings
 from kg.errors import BuildLockedError, KGError, StoreMissingError
 from kg.load import load_inputs
+from kg.checks import load_checks, raise_for_problems, run_checks
 from kg.rules import apply_rules, load_rules
 
 try:
@@ -177,6 +178,7 @@ def build_store(settings: Settings, progress: Progress = _quiet) -> BuildResult:
             )
 
         rules = load_rules(settings.rules_dir, settings.relative)
+        checks = load_checks(settings.checks_dir, settings.relative)
 
         reasoner: dict[str, Any] = {"enabled": settings.reason}
         inferred_by_reasoner: list[ox.Triple] = []
@@ -240,6 +242,12 @@ def build_store(settings: Settings, progress: Progress = _quiet) -> BuildResult:
                 f"applied {len(rules)} rules to a fixpoint in {rules_report.iterations} rounds: "
                 f"{rules_report.added} new triples ({rules_report.seconds:.2f} s)"
             )
+
+            t = time.perf_counter()
+            problems = run_checks(store, checks)
+            durations["checks"] = time.perf_counter() - t
+            raise_for_problems(problems)
+            progress(f"passed {len(checks)} data checks ({durations['checks']:.2f} s)")
 
             counts = quad_counts(store)
             store.flush()
