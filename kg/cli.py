@@ -1,4 +1,4 @@
-"""Command line: ``kg build``, ``kg query``, ``kg serve``.
+"""Command line: ``kg build``, ``kg query``, ``kg validate``, ``kg serve``.
 
 Kept thin: each command parses arguments and calls the library. Expected errors
 (:class:`kg.errors.KGError`) print one line to stderr, without a traceback, and
@@ -80,6 +80,12 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
+    from kg.validation.cli import run
+
+    return run(args)
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kg",
@@ -116,6 +122,16 @@ def make_parser() -> argparse.ArgumentParser:
         "'\"2017-08-01\"^^xsd:date' (a bare value takes the datatype of a literal default)",
     )
     p.set_defaults(func=cmd_query)
+
+    from kg.validation.cli import add_arguments as add_validate_arguments
+
+    p = sub.add_parser(
+        "validate",
+        help="validate an area configuration against the statute, as at a date",
+        description="Exit 0: no violations; 1: violations; 2: an input cannot be used.",
+    )
+    add_validate_arguments(p)
+    p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("serve", help="serve the web UI with waitress")
     p.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")

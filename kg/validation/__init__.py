@@ -1,0 +1,45 @@
+"""Validate a local area's configuration against the statute, as at a date.
+
+>>> from kg.validation import validate          # doctest: +SKIP
+>>> report = validate(["examples/merseyside-2017.yaml"])  # doctest: +SKIP
+>>> report.summary()                            # doctest: +SKIP
+'0 violations, 7 warnings, 5 notes'
+
+See ``docs/validation.md`` for the configuration format, the rules and the output.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from kg.validation.inputs import ConfigurationError, Limits
+from kg.validation.report import Finding, Provision, ValidationReport
+from kg.validation.validator import Source, Validator, default_validator
+
+__all__ = [
+    "ConfigurationError",
+    "Finding",
+    "Limits",
+    "Provision",
+    "Source",
+    "ValidationReport",
+    "Validator",
+    "validate",
+]
+
+
+def validate(sources: Iterable[Source], *, as_at: date | None = None) -> ValidationReport:
+    """Validate one configuration, given as one or more files, as at a date.
+
+    Args:
+        sources: paths (YAML, Turtle, JSON-LD or RDF/XML, chosen by extension), or
+            ``(name, bytes)`` pairs for uploads. Several sources form one
+            configuration.
+        as_at: the date at which to judge the configuration; by default the
+            configuration's own date, else today.
+
+    Raises:
+        ConfigurationError: an input cannot be read or used (exit code 2).
+    """
+    return default_validator().validate(sources, as_at=as_at)

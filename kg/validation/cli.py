@@ -1,0 +1,84 @@
+"""``kg validate FILE... [--as-at DATE] [--format text|json|turtle|html]``.
+
+Exit codes: 0 no violations (warnings and notes allowed), 1 violations, 2 an input
+cannot be used (unreadable, malformed, too large, unknown key, bad date, an IRI
+that does not resolve, ``owl:imports``, ...). Errors raise :class:`kg.errors.KGError`
+subclasses; :func:`main` (and the ``kg`` CLI) print them as one line.
+
+To wire into ``kg``::
+
+    sub = subparsers.add_parser("validate", help="validate an area configuration")
+    kg.validation.cli.add_arguments(sub)
+    sub.set_defaults(func=kg.validation.cli.run)
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+
+from kg.errors import KGError
+from kg.validation.render import FORMATS, render
+from kg.validation.validator import check_as_at, default_validator
+
+
+def _as_at(text: str) -> date:
+    try:
+        return check_as_at(text, field="--as-at")
+    except KGError as e:
+        raise argparse.ArgumentTypeError(e.message) from None
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="configuration files (.yaml, .ttl, .jsonld, .rdf); "
+        "together they form one configuration",
+    )
+    parser.add_argument(
+        "--as-at",
+        type=_as_at,
+        default=None,
+        metavar="DATE",
+        help="judge the configuration as at this date (YYYY-MM-DD); "
+        "default: the configuration's own date, else today",
+    )
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="text (default, grouped by body), json, turtle (the SHACL validation report) or html",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Validate and print the report to stdout; return the exit code (0 or 1).
+
+    Raises:
+        KGError: an input cannot be used (exit code 2).
+    """
+    report = default_validator().validate(args.files, as_at=args.as_at)
+    sys.stdout.write(render(report, args.format))
+    return report.exit_code
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m kg.validation",
+        description="Validate a local area's configuration against the statute, as at a date.",
+    )
+    add_arguments(parser)
+    args = parser.parse_args(argv)
+    try:
+        return run(args)
+    except KGError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return e.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except Exception as e:  # noqa: BLE001 - never show a traceback to the user
+        print(f"internal error ({type(e).__name__}): {e}; please report it", file=sys.stderr)
+        return 70

@@ -1,0 +1,220 @@
+"""The validation report: one object for the CLI, the web page and library callers."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+import pyoxigraph as ox
+
+from kg.validation.namespaces import PREFIXES, RDF_TYPE, RDFS, SGV, SH, XSD
+
+SEVERITY_ORDER = {"violation": 0, "warning": 1, "info": 2}
+SEVERITY_IRIS = {"violation": SH + "Violation", "warning": SH + "Warning", "info": SH + "Info"}
+
+
+@dataclass(frozen=True)
+class Provision:
+    """A provision or clause a finding rests on: its address and how to cite it."""
+
+    iri: str
+    citation: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem, explained: what is wrong, where, why, and how to fix it."""
+
+    rule: str
+    title: str
+    severity: str  # "violation", "warning" or "info"
+    message: str
+    fix: str
+    provisions: tuple[Provision, ...]
+    focus: str
+    focus_label: str
+    group: str
+    group_label: str
+    shape: str
+    component: str
+    path: str | None = None
+    value: str | None = None
+    value_label: str | None = None
+    file: str | None = None
+    line: int | None = None
+
+    @property
+    def where(self) -> str:
+        if self.file is None:
+            return self.focus_label
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["provisions"] = [asdict(p) for p in self.provisions]
+        return data
+
+
+@dataclass
+class ValidationReport:
+    """The result of validating one configuration (one or more files) as at a date.
+
+    ``conforms`` follows SHACL (no result of any severity); ``ok`` is what the exit
+    code follows (no violation: warnings and notes are allowed).
+    """
+
+    as_at: date
+    as_at_source: str  # "option", "configuration" or "today"
+    sources: list[str]
+    findings: list[Finding]
+    reference_files: list[str] = field(default_factory=list)
+    missing_reference: list[str] = field(default_factory=list)
+    #: the standard SHACL validation report, as triples
+    report_triples: list[ox.Triple] = field(default_factory=list, repr=False)
+    seconds: float = 0.0
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    @property
+    def violations(self) -> int:
+        return self.count("violation")
+
+    @property
+    def warnings(self) -> int:
+        return self.count("warning")
+
+    @property
+    def infos(self) -> int:
+        return self.count("info")
+
+    @property
+    def conforms(self) -> bool:
+        return not self.findings
+
+    @property
+    def ok(self) -> bool:
+        return self.violations == 0
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.ok else 1
+
+    def summary(self) -> str:
+        def n(count: int, word: str) -> str:
+            return f"{count} {word}{'' if count == 1 else 's'}"
+
+        return ", ".join(
+            [n(self.violations, "violation"), n(self.warnings, "warning"), n(self.infos, "note")]
+        )
+
+    def groups(self) -> list[tuple[str, str, list[Finding]]]:
+        """Findings grouped by body (group IRI, label, findings), in report order."""
+        out: dict[str, tuple[str, str, list[Finding]]] = {}
+        for finding in self.findings:
+            out.setdefault(finding.group, (finding.group, finding.group_label, []))[2].append(
+                finding
+            )
+        return list(out.values())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "as_at": self.as_at.isoformat(),
+            "as_at_source": self.as_at_source,
+            "sources": self.sources,
+            "conforms": self.conforms,
+            "ok": self.ok,
+            "summary": {
+                "violations": self.violations,
+                "warnings": self.warnings,
+                "infos": self.infos,
+            },
+            "reference_files": self.reference_files,
+            "missing_reference": self.missing_reference,
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
+
+    def to_turtle(self) -> str:
+        prefixes = {k: PREFIXES[k] for k in ("sh", "sg", "sgd", "sgv", "sgs", "rdfs", "xsd")}
+        data = ox.serialize(self.report_triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+        return data.decode("utf-8")
+
+
+def shacl_report_triples(
+    findings_with_terms: list[tuple[Finding, Any]], shapes_triples: list[ox.Triple], as_at: date
+) -> list[ox.Triple]:
+    """The standard ``sh:ValidationReport`` for the results."""
+    report = ox.BlankNode()
+    triples = [
+        ox.Triple(report, RDF_TYPE, ox.NamedNode(SH + "ValidationReport")),
+        ox.Triple(
+            report,
+            ox.NamedNode(SH + "conforms"),
+            ox.Literal(
+                "false" if findings_with_terms else "true", datatype=ox.NamedNode(XSD + "boolean")
+            ),
+        ),
+        ox.Triple(
+            report,
+            ox.NamedNode(SGV + "asAt"),
+            ox.Literal(as_at.isoformat(), datatype=ox.NamedNode(XSD + "date")),
+        ),
+    ]
+    copied: set[ox.BlankNode] = set()
+    for finding, result in findings_with_terms:
+        node = ox.BlankNode()
+        add = triples.append
+        add(ox.Triple(report, ox.NamedNode(SH + "result"), node))
+        add(ox.Triple(node, RDF_TYPE, ox.NamedNode(SH + "ValidationResult")))
+        add(ox.Triple(node, ox.NamedNode(SH + "focusNode"), result.focus))
+        add(
+            ox.Triple(
+                node,
+                ox.NamedNode(SH + "resultSeverity"),
+                ox.NamedNode(SEVERITY_IRIS[finding.severity]),
+            )
+        )
+        add(ox.Triple(node, ox.NamedNode(SH + "sourceShape"), result.shape.node))
+        add(
+            ox.Triple(
+                node, ox.NamedNode(SH + "sourceConstraintComponent"), ox.NamedNode(result.component)
+            )
+        )
+        add(
+            ox.Triple(
+                node, ox.NamedNode(SH + "resultMessage"), ox.Literal(finding.message, language="en")
+            )
+        )
+        if result.path is not None:
+            add(ox.Triple(node, ox.NamedNode(SH + "resultPath"), result.path))
+            if isinstance(result.path, ox.BlankNode) and result.path not in copied:
+                triples.extend(_reachable(result.path, shapes_triples))
+                copied.add(result.path)
+        if result.value is not None:
+            add(ox.Triple(node, ox.NamedNode(SH + "value"), result.value))
+        for provision in finding.provisions:
+            if provision.iri.startswith(("http://", "https://")):
+                add(ox.Triple(node, ox.NamedNode(RDFS + "seeAlso"), ox.NamedNode(provision.iri)))
+    return triples
+
+
+def _reachable(start: ox.BlankNode, triples: list[ox.Triple]) -> list[ox.Triple]:
+    out = []
+    todo = [start]
+    seen = set()
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for t in triples:
+            if t.subject == node:
+                out.append(t)
+                if isinstance(t.object, ox.BlankNode):
+                    todo.append(t.object)
+    return out
