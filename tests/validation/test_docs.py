@@ -42,3 +42,11 @@ def test_validation_ontology_terms_are_labelled_and_defined() -> None:
         predicates = {t.predicate.value for t in triples if t.subject.value == term}
         assert "http://www.w3.org/2000/01/rdf-schema#label" in predicates, term
         assert "http://www.w3.org/2004/02/skos/core#definition" in predicates, term
+
+
+def test_the_readme_example_is_the_documented_one(validator: Validator) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    in_readme = re.search(r"## Validate an area.*?```yaml\n(.*?)```", readme, re.S)
+    in_doc = re.search(r"A full example.*?```yaml\n(.*?)```", DOC, re.S)
+    assert in_readme is not None and in_doc is not None
+    assert in_readme.group(1) == in_doc.group(1)
