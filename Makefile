@@ -3,6 +3,9 @@
 #   make test   install, build the store, run the tests
 #   make build  install, build the store
 #   make lint   ruff check (and ruff format --check)
+#   make assets npm ci, then copy the web UI's front-end assets into webui/static/vendor/
+#   make screenshots  refresh the README screenshots of the web UI (docs/img/)
+#   make bench  SPARQL endpoint benchmark on generated national-scale data (minutes)
 
 PYTHON ?= python3
 VENV := .venv
@@ -11,7 +14,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run build test lint format clean install
+.PHONY: run build test lint format clean install assets screenshots bench
 
 # (Re)install only when pyproject.toml is newer than the stamp.
 $(STAMP): pyproject.toml
@@ -24,11 +27,43 @@ install: $(STAMP)
 build: $(STAMP)
 	$(BIN)/kg build
 
-run: build
+# Front-end assets (GOV.UK Frontend, YASGUI, Cytoscape.js, axe-core), pinned in
+# package-lock.json, installed with `npm ci` and copied into webui/static/vendor/
+# (git-ignored, never committed). Rebuilt when the lock file or our Sass changes.
+VENDOR := webui/static/vendor
+VENDOR_STAMP := $(VENDOR)/.stamp
+NODE_MODULES := node_modules
+
+$(VENDOR_STAMP): package.json package-lock.json webui/scss/app.scss
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	rm -rf $(VENDOR)
+	mkdir -p $(VENDOR)/govuk $(VENDOR)/yasgui $(VENDOR)/cytoscape $(VENDOR)/axe-core
+	cp $(NODE_MODULES)/govuk-frontend/dist/govuk/govuk-frontend.min.js $(VENDOR)/govuk/
+	cp -R $(NODE_MODULES)/govuk-frontend/dist/govuk/assets $(VENDOR)/govuk/assets
+	cp $(NODE_MODULES)/@zazuko/yasgui/build/yasgui.min.js $(NODE_MODULES)/@zazuko/yasgui/build/yasgui.min.css $(VENDOR)/yasgui/
+	cp $(NODE_MODULES)/cytoscape/dist/cytoscape.min.js $(VENDOR)/cytoscape/
+	cp $(NODE_MODULES)/axe-core/axe.min.js $(VENDOR)/axe-core/
+	$(NODE_MODULES)/.bin/sass --no-source-map --style=compressed \
+		--load-path=$(NODE_MODULES)/govuk-frontend/dist webui/scss/app.scss $(VENDOR)/app.css
+	touch $(VENDOR_STAMP)
+
+assets: $(VENDOR_STAMP)
+
+# README screenshots of the web UI (docs/img/*.png), with Debian's headless Chromium.
+screenshots: build assets
+	$(BIN)/python scripts/screenshots.py
+
+run: build assets
 	$(BIN)/kg serve --host $(HOST) --port $(PORT)
 
-test: build
+test: build assets
 	$(BIN)/pytest -q
+
+# SPARQL endpoint benchmark (bench/endpoint_bench.py; docs/endpoint.md): generates
+# about 10k, 100k and 1M triples from the build, compares in-process, HTTP and, when
+# installed, Virtuoso. Not part of `make test`.
+bench: build
+	$(BIN)/python bench/endpoint_bench.py --out build/bench/report.md
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -39,4 +74,4 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf build .pytest_cache .ruff_cache
+	rm -rf build .pytest_cache .ruff_cache $(VENDOR) $(NODE_MODULES)

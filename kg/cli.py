@@ -1,4 +1,4 @@
-"""Command line: ``kg build``, ``kg query``, ``kg validate``, ``kg serve``.
+"""Command line: ``kg build``, ``kg query``, ``kg validate``, ``kg serve``, ``kg push``.
 
 Kept thin: each command parses arguments and calls the library. Expected errors
 (:class:`kg.errors.KGError`) print one line to stderr, without a traceback, and
@@ -12,6 +12,7 @@ import argparse
 import logging
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 
@@ -69,14 +70,67 @@ def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import waitress
 
+    from kg.errors import StoreMissingError
     from kg.store import open_store
+
+    if args.store:
+        settings = settings.with_(store_url=args.store)
+    if args.workers:
+        settings = settings.with_(endpoint_workers=args.workers)
+    if settings.store_url:  # fail now, not on the first request, if unreachable
+        from kg.endpoint.errors import EndpointError
+        from kg.remote import remote_store_for
+
+        try:
+            graphs = remote_store_for(settings).graphs()
+        except EndpointError as e:
+            raise StoreMissingError(f"the SPARQL server at {settings.store_url}: {e}") from None
+        if not graphs:
+            print(
+                f"kg serve: warning: no graphs under the project's graph IRIs at "
+                f"{settings.store_url}; load them with `kg push`",
+                file=sys.stderr,
+            )
+    config: dict[str, object] = {"KG_SETTINGS": settings}
+    if not settings.store_url:
+        open_store(settings)  # fail now, not on the first request, if nothing is built
+        # start the SPARQL query workers while the web app loads (cold start)
+        from kg.endpoint.workers import WorkerPool
+
+        pool = WorkerPool(
+            settings.store_dir,
+            size=settings.endpoint_workers,
+            memory_mb=settings.worker_memory_mb,
+            mode=settings.store_mode,
+        )
+        starting = threading.Thread(target=pool.start, name="kg-start-workers", daemon=True)
+        starting.start()
+        config["KG_SPARQL_POOL"] = pool
     from webui import create_app
 
-    open_store(settings)  # fail now, not on the first request, if nothing is built
-    app = create_app({"KG_SETTINGS": settings})
+    app = create_app(config)
     logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
-    print(f"kg serve: http://{args.host}:{args.port}/ (Ctrl-C to stop)", file=sys.stderr)
-    waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="kg")
+    sparql = app.extensions.get("kg_sparql")
+    source = settings.store_url or settings.relative(settings.store_dir)
+    print(
+        f"kg serve: http://{args.host}:{args.port}/ (SPARQL: /sparql; data: {source}; "
+        "Ctrl-C to stop)",
+        file=sys.stderr,
+    )
+    try:
+        waitress.serve(
+            app,
+            host=args.host,
+            port=args.port,
+            threads=args.threads,
+            ident="kg",
+            # refuse very large bodies before buffering them; bodies a little over
+            # the limit get the app's own 413 message
+            max_request_body_size=settings.max_request_bytes * 4,
+        )
+    finally:
+        if sparql is not None:
+            sparql.close()
     return 0
 
 
@@ -84,6 +138,36 @@ def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     from kg.validation.cli import run
 
     return run(args)
+
+
+def cmd_push(args: argparse.Namespace, settings: Settings) -> int:
+    from kg.push import push
+
+    started = time.perf_counter()
+    report = push(
+        settings,
+        args.url,
+        method=args.method,
+        graphs=args.graph or None,
+        batch_triples=args.batch,
+        user=os.environ.get("KG_PUSH_USER") or None,
+        password=os.environ.get("KG_PUSH_PASSWORD") or None,
+        progress=(lambda _m: None) if args.quiet else _push_progress(started),
+    )
+    if not args.quiet:
+        width = max((len(g) for g in report.graphs), default=0)
+        print(f"pushed to {args.url} ({report.method}): triples per named graph")
+        for graph, count in report.graphs.items():
+            print(f"  {graph.ljust(width)}  {count:>8}")
+        print(f"  {'total'.ljust(width)}  {report.total:>8}  ({report.seconds:.1f} s)")
+    return 0
+
+
+def _push_progress(started: float) -> Callable[[str], None]:
+    def report(message: str) -> None:
+        print(f"kg push [{time.perf_counter() - started:6.2f}s] {message}", file=sys.stderr)
+
+    return report
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -133,11 +217,48 @@ def make_parser() -> argparse.ArgumentParser:
     add_validate_arguments(p)
     p.set_defaults(func=cmd_validate)
 
-    p = sub.add_parser("serve", help="serve the web UI with waitress")
+    p = sub.add_parser("serve", help="serve the web UI and the SPARQL endpoint with waitress")
     p.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=5000, help="port (default 5000)")
-    p.add_argument("--threads", type=int, default=4, help="worker threads (default 4)")
+    p.add_argument("--threads", type=int, default=8, help="HTTP threads (default 8)")
+    p.add_argument(
+        "--store",
+        metavar="URL",
+        help="serve from this SPARQL 1.1 query endpoint (Virtuoso, Fuseki, GraphDB) "
+        "instead of the built store (default: $KG_STORE_URL, else the built store)",
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        help="query worker processes (default: $KG_ENDPOINT_WORKERS, else 2)",
+    )
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser(
+        "push",
+        help="load the built graph into a SPARQL server, named graph by named graph",
+        description="Replace each named graph of the built store on a SPARQL server. "
+        "Credentials: $KG_PUSH_USER and $KG_PUSH_PASSWORD (HTTP Basic or Digest).",
+    )
+    p.add_argument(
+        "url",
+        help="the Graph Store Protocol endpoint (--method gsp, e.g. Virtuoso "
+        "http://HOST:8890/sparql-graph-crud-auth, Fuseki http://HOST:3030/DS/data) or the "
+        "SPARQL Update endpoint (--method update, e.g. http://HOST:8890/sparql-auth)",
+    )
+    p.add_argument(
+        "--method",
+        choices=["gsp", "update"],
+        default="gsp",
+        help="SPARQL 1.1 Graph Store Protocol (PUT then POST per graph; default) or "
+        "SPARQL Update (DROP SILENT GRAPH then INSERT DATA)",
+    )
+    p.add_argument(
+        "--graph", action="append", metavar="IRI", help="push only this graph (repeatable)"
+    )
+    p.add_argument("--batch", type=int, default=20000, help="triples per request (default 20000)")
+    p.add_argument("--quiet", "-q", action="store_true", help="print nothing unless it fails")
+    p.set_defaults(func=cmd_push)
     return parser
 
 

@@ -101,6 +101,28 @@ class Settings:
         keep_previous_version: keep the previously published store version after a
             build, so that a running server can finish its reads (default on).
         max_request_bytes: Flask ``MAX_CONTENT_LENGTH`` for the web UI (default 1 MiB).
+        store_url: serve from this external SPARQL 1.1 endpoint (Virtuoso, Fuseki,
+            GraphDB) instead of the built store (default: none; ``kg serve --store``).
+        store_dataset: ``explicit`` (default): name our graphs in every query sent to
+            ``store_url`` (``default-graph-uri``/``named-graph-uri``), so that other
+            graphs on the server are invisible; ``server``: use the server's own
+            default graph (when it is already the union of exactly our graphs).
+        query_timeout: seconds a ``/sparql`` query may run before it is stopped
+            (503) (default 10).
+        max_result_rows: rows (or triples) of a ``/sparql`` result; beyond, the result
+            is cut and marked (default 100000).
+        max_query_bytes: longest accepted query, in bytes; longer is 413 (default 128 KiB).
+        max_query_depth: deepest accepted nesting of brackets and unary operators in a
+            query; deeper is 400 (default 48).
+        endpoint_workers: query worker processes (queries that run at once) (default 2).
+        worker_memory_mb: address-space limit of each query worker; a query needing
+            more is stopped (503) (default 2048).
+        store_mode: how the query workers hold the store: ``memory`` (default:
+            serve from the on-disk store at once, load it into memory in the
+            background, then serve from memory, 2-5 times faster) or ``disk`` (the
+            on-disk store opened read-only only; least memory).
+        cors_origin: ``Access-Control-Allow-Origin`` of ``/sparql`` and ``/void``
+            (default ``*``).
     """
 
     home: Path
@@ -118,6 +140,16 @@ class Settings:
     java_memory_mb: int = 2000
     keep_previous_version: bool = True
     max_request_bytes: int = 1 * MIB
+    store_url: str | None = None
+    store_dataset: str = "explicit"
+    query_timeout: float = 10.0
+    max_result_rows: int = 100_000
+    max_query_bytes: int = 128 * 1024
+    max_query_depth: int = 48
+    endpoint_workers: int = 2
+    worker_memory_mb: int = 2048
+    store_mode: str = "memory"
+    cors_origin: str = "*"
 
     def __post_init__(self) -> None:
         home = Path(self.home).resolve()
@@ -139,9 +171,26 @@ class Settings:
             "max_rule_iterations",
             "java_memory_mb",
             "max_request_bytes",
+            "query_timeout",
+            "max_result_rows",
+            "max_query_bytes",
+            "max_query_depth",
+            "endpoint_workers",
+            "worker_memory_mb",
         ):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"setting {name} must be positive, got {getattr(self, name)}")
+        if self.store_mode not in ("disk", "memory"):
+            raise ConfigError(f"setting store_mode must be disk or memory, got {self.store_mode!r}")
+        if self.store_dataset not in ("explicit", "server"):
+            raise ConfigError(
+                f"setting store_dataset must be explicit or server, got {self.store_dataset!r}"
+            )
+        if self.store_url is not None:
+            url = str(self.store_url).strip()
+            if not url.startswith(("http://", "https://")):
+                raise ConfigError(f"store_url must be an http(s) URL, got {url!r}")
+            object.__setattr__(self, "store_url", url)
 
     @classmethod
     def for_home(cls, home: Path | str, **overrides: object) -> Settings:
@@ -156,7 +205,11 @@ class Settings:
 
         Recognised variables: ``KG_HOME``, ``KG_STORE_DIR``, ``KG_RULES_DIR``,
         ``KG_MAX_FILE_BYTES``, ``KG_MAX_RULE_ITERATIONS``, ``KG_JAVA_MEMORY_MB``,
-        ``KG_REASON`` (``0``/``false``/``no`` to skip HermiT).
+        ``KG_REASON`` (``0``/``false``/``no`` to skip HermiT); for the SPARQL endpoint
+        ``KG_STORE_URL``, ``KG_STORE_DATASET``, ``KG_QUERY_TIMEOUT``,
+        ``KG_MAX_RESULT_ROWS``, ``KG_MAX_QUERY_BYTES``, ``KG_MAX_QUERY_DEPTH``,
+        ``KG_ENDPOINT_WORKERS``, ``KG_WORKER_MEMORY_MB``, ``KG_STORE_MODE``,
+        ``KG_CORS_ORIGIN``.
         """
         environ = os.environ if environ is None else environ
         overrides: dict[str, object] = {}
@@ -167,6 +220,11 @@ class Settings:
             ("KG_MAX_FILE_BYTES", "max_file_bytes"),
             ("KG_MAX_RULE_ITERATIONS", "max_rule_iterations"),
             ("KG_JAVA_MEMORY_MB", "java_memory_mb"),
+            ("KG_MAX_RESULT_ROWS", "max_result_rows"),
+            ("KG_MAX_QUERY_BYTES", "max_query_bytes"),
+            ("KG_MAX_QUERY_DEPTH", "max_query_depth"),
+            ("KG_ENDPOINT_WORKERS", "endpoint_workers"),
+            ("KG_WORKER_MEMORY_MB", "worker_memory_mb"),
         ):
             raw = environ.get(var, "").strip()
             if raw:
@@ -174,6 +232,20 @@ class Settings:
                     overrides[name] = int(raw)
                 except ValueError:
                     raise ConfigError(f"{var}={raw!r} is not an integer") from None
+        raw = environ.get("KG_QUERY_TIMEOUT", "").strip()
+        if raw:
+            try:
+                overrides["query_timeout"] = float(raw)
+            except ValueError:
+                raise ConfigError(f"KG_QUERY_TIMEOUT={raw!r} is not a number of seconds") from None
+        for var, name in (
+            ("KG_STORE_URL", "store_url"),
+            ("KG_STORE_DATASET", "store_dataset"),
+            ("KG_STORE_MODE", "store_mode"),
+            ("KG_CORS_ORIGIN", "cors_origin"),
+        ):
+            if environ.get(var, "").strip():
+                overrides[name] = environ[var].strip()
         raw = environ.get("KG_REASON", "").strip().lower()
         if raw:
             if raw not in {"0", "1", "true", "false", "yes", "no", "on", "off"}:

@@ -1,22 +1,56 @@
-"""Web UI for the knowledge graph (a placeholder home page for now).
+"""Web UI for the knowledge graph: a Flask app factory.
 
-Views never parse SPARQL or RDF themselves: they call functions in :mod:`kg`.
+Views never parse SPARQL or RDF themselves: they call functions in :mod:`kg`
+(:mod:`kg.browse` for the pages, :mod:`kg.analysis` for the duty network). See
+``docs/web.md`` for the pages and their JSON twins.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, Response, jsonify, render_template
+from flask import Flask, Response, g, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import HTTPException
 
+from kg.browse import BadParameterError, CatalogCache, NotFoundError
+from kg.browse.common import page_path
 from kg.config import Settings
-from kg.errors import KGError
-from kg.store import StoreReader, store_summary
-from kg.terms import compact_iri
+from kg.errors import KGError, QueryError, StoreMissingError
+from kg.remote import open_reader
+from webui.http import CONTENT_SECURITY_POLICY, KGState, url_with, with_date
+from webui.views import EXAMPLE_DATES, TITLE
+from webui.views import bp as pages_bp
 
-TITLE = "Safeguarding duties knowledge graph"
+log = logging.getLogger(__name__)
+
+__all__ = ["TITLE", "create_app"]
+
+#: The service navigation: (path, label).
+NAV_ITEMS = (
+    ("/", "Home"),
+    ("/bodies", "Bodies"),
+    ("/boards", "Boards"),
+    ("/provisions", "Provisions"),
+    ("/areas", "Areas"),
+    ("/documents", "Documents"),
+    ("/diagram", "Diagram"),
+    ("/network", "Network"),
+    ("/query", "SPARQL"),
+    ("/validate", "Validate"),
+    ("/downloads", "Downloads"),
+)
+
+ERROR_TITLES = {
+    400: "There is a problem with the request",
+    404: "Page not found",
+    405: "Method not allowed",
+    413: "The upload is too large",
+    500: "Sorry, there is a problem with the service",
+    503: "The knowledge graph is not available",
+}
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -31,35 +65,116 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
     app.config["KG_SETTINGS"] = settings
-    reader = StoreReader(settings)
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    reader = open_reader(settings)  # the built store, or KG_STORE_URL (kg.remote)
+    app.extensions["kg"] = KGState(settings, reader, CatalogCache(settings, reader))
 
-    def summary() -> tuple[dict[str, Any], int]:
-        try:
-            data = store_summary(reader)
-        except KGError as e:
-            return {"title": TITLE, "error": str(e), "graphs": [], "total_quads": 0}, 503
-        data["title"] = TITLE
-        for graph in data["graphs"]:
-            graph["label"] = compact_iri(graph["graph"])
-        return data, 200
+    app.register_blueprint(pages_bp)
+    _register_optional_blueprints(app)
+    # Other blueprints (e.g. the SPARQL endpoint in webui/sparql.py) register here.
+    from webui.sparql import init_app as init_sparql  # /sparql, /void (docs/endpoint.md)
 
-    @app.get("/")
-    def index() -> ResponseReturnValue:
-        data, status = summary()
-        return render_template("index.html", **data), status
+    init_sparql(app, settings)
 
-    @app.get("/index.json")
-    def index_json() -> ResponseReturnValue:
-        data, status = summary()
-        return jsonify(data), status
+    app.jinja_env.globals.update(
+        site_title=TITLE,
+        nav_items=NAV_ITEMS,
+        with_date=with_date,
+        url_with=url_with,
+        as_at_value=_as_at_value,
+        example_dates=EXAMPLE_DATES,
+        page_for=page_path,
+    )
+
+    @app.context_processor
+    def json_twin() -> dict[str, Any]:
+        twin = None
+        path = request.path
+        if path == "/":
+            twin = url_with("/index.json")
+        elif (
+            request.endpoint
+            and request.endpoint.split(".")[0] in ("pages", "editor", "validate")
+            and not path.endswith((".json", ".svg", ".graphml"))
+            and not path.startswith(("/id/", "/legislation/"))
+        ):
+            twin = url_with(path.rstrip("/") + ".json")
+        return {"json_twin": twin}
+
+    def wants_json() -> bool:
+        path = request.path
+        if path.endswith((".json", ".jsonld")):
+            return True
+        best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+        return best == "application/json"
+
+    def error_page(status: int, message: str, **extra: Any) -> ResponseReturnValue:
+        data = {
+            "status": status,
+            "title": ERROR_TITLES.get(status, "There is a problem"),
+            "message": message,
+            **extra,
+        }
+        if wants_json():
+            response = jsonify({"error": data})
+            response.status_code = status
+            return response
+        return render_template("error.html", page=data), status
+
+    @app.errorhandler(BadParameterError)
+    def bad_parameter(e: BadParameterError) -> ResponseReturnValue:
+        return error_page(400, e.message, field=e.field, expected=e.expected)
+
+    @app.errorhandler(QueryError)
+    def query_error(e: QueryError) -> ResponseReturnValue:
+        return error_page(400, str(e))
+
+    @app.errorhandler(NotFoundError)
+    def not_found(e: NotFoundError) -> ResponseReturnValue:
+        return error_page(404, e.message)
+
+    @app.errorhandler(StoreMissingError)
+    def store_missing(e: StoreMissingError) -> ResponseReturnValue:
+        return error_page(503, str(e), error=str(e))
+
+    @app.errorhandler(KGError)
+    def kg_error(e: KGError) -> ResponseReturnValue:
+        return error_page(400, str(e))
+
+    @app.errorhandler(HTTPException)
+    def http_error(e: HTTPException) -> ResponseReturnValue:
+        status = e.code or 500
+        messages = {
+            404: "There is no page at this address. Check it, or search for what you need.",
+            413: "The file is larger than this service accepts.",
+        }
+        return error_page(status, messages.get(status, e.description or ""))
+
+    @app.errorhandler(Exception)
+    def unexpected(e: Exception) -> ResponseReturnValue:
+        log.exception("unexpected error on %s", request.path)
+        return error_page(500, "Something went wrong on our side. Try again later.")
 
     @app.after_request
     def security_headers(response: Response) -> Response:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault(
-            "Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'"
-        )
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         return response
 
     return app
+
+
+def _as_at_value() -> str:
+    """The date field's value: the request's explicit date, else empty (today)."""
+    as_at = getattr(g, "as_at", None)
+    return as_at.isoformat() if as_at and getattr(g, "as_at_explicit", False) else ""
+
+
+def _register_optional_blueprints(app: Flask) -> None:
+    """The query editor and the Validate page (in their own modules)."""
+    from webui.editor import bp as editor_bp
+    from webui.validate import bp as validate_bp
+
+    app.register_blueprint(editor_bp)
+    app.register_blueprint(validate_bp)

@@ -1,0 +1,571 @@
+"""The duty network: who owes what to whom, as a networkx graph, and its analysis.
+
+Nodes are parties (kinds of body, concrete bodies, boards, roles, people and
+beneficiary groups). Edges, each with the period it holds:
+
+* ``duty``: bearer -> party it is owed to (one edge per duty and pair), with the
+  duty's modality (must, may, will, should, objective) and legal basis;
+* ``benefit``: bearer -> beneficiary group (left out of the diagram by default);
+* ``role``: holder -> the body or board the role is held in (member of,
+  duty-to-co-operate body with, representative on ...);
+* ``represents``: holder of a role -> the bodies it acts on behalf of.
+
+:func:`duty_network` builds the graph as at a date, optionally narrowed to an
+area, a board or a provision; the other functions analyse it: the chain of
+duties and liaison roles between two parties (:func:`chain`), the parties most
+duties are owed to or borne by (:func:`rankings`), members of boards with no duty
+linking them to the board (:func:`unlinked_members`), GraphML export
+(:func:`to_graphml`), a Cytoscape.js element list (:func:`diagram_elements`) and a
+static SVG drawing (:func:`to_svg`).
+"""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from xml.sax.saxutils import escape
+
+import networkx as nx
+
+from kg.browse.catalog import Catalog
+from kg.browse.common import BadParameterError, in_force, page_path
+from kg.browse.pages import (
+    BOARD_KINDS,
+    _area_scope,
+    _descendants,
+    document_of,
+    is_board,
+    period,
+    selves,
+)
+from kg.config import SG
+
+Json = dict[str, Any]
+
+MODALITY_COLOURS = {
+    "must": "#d4351c",
+    "should": "#f47738",
+    "may": "#1d70b8",
+    "will": "#00703c",
+    "objective": "#4c2c92",
+}
+ROLE_COLOUR = "#505a5f"
+ORG = "http://www.w3.org/ns/org#"
+
+
+def _p(local: str) -> str:
+    return SG + local
+
+
+def node_category(cat: Catalog, iri: str) -> str:
+    """``board``, ``kind``, ``body``, ``role``, ``person``, ``group`` or ``other``."""
+    types = cat.types(iri)
+    if is_board(cat, iri):
+        return "board"
+    if SG + "BodyKind" in types:
+        return "kind"
+    if SG + "Role" in types:
+        return "role"
+    if SG + "Person" in types:
+        return "person"
+    if SG + "BeneficiaryGroup" in types:
+        return "group"
+    if types & {SG + "Body", SG + "Agent"}:
+        return "body"
+    return "other"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the network is narrowed to (all optional)."""
+
+    area: str | None = None
+    board: str | None = None
+    provision: str | None = None
+    include_benefits: bool = False
+
+
+def check_filters(cat: Catalog, filters: Filters) -> None:
+    """Raise :class:`BadParameterError` for a filter naming nothing of the right kind."""
+    if filters.area and not cat.is_a(filters.area, SG + "Area"):
+        raise BadParameterError(
+            f"{filters.area!r} is not an area",
+            field="area",
+            expected="the IRI or sgd: name of an area (see /areas), e.g. sgd:mappa-area-merseyside",
+        )
+    if filters.board and not is_board(cat, filters.board):
+        raise BadParameterError(
+            f"{filters.board!r} is not a board",
+            field="board",
+            expected="the IRI or sgd: name of a board (see /boards), e.g. sgd:merseyside-smb",
+        )
+    if filters.provision and not (
+        cat.types(filters.provision) & {SG + "Provision", SG + "Legislation", SG + "Guidance"}
+    ):
+        raise BadParameterError(
+            f"{filters.provision!r} is not a provision",
+            field="provision",
+            expected="a legislation.gov.uk IRI of a provision or Act we hold (see /provisions)",
+        )
+
+
+def _add_node(g: nx.MultiDiGraph, cat: Catalog, iri: str) -> None:
+    if iri not in g:
+        g.add_node(
+            iri,
+            label=cat.label(iri),
+            category=node_category(cat, iri),
+            href=page_path(iri) or "",
+        )
+
+
+def duty_network(
+    cat: Catalog, as_at: date | None = None, filters: Filters | None = None
+) -> nx.MultiDiGraph:
+    """The duty network in force at ``as_at`` (all dates when ``None``)."""
+    filters = filters or Filters()
+    check_filters(cat, filters)
+    g = nx.MultiDiGraph()
+    scope: set[str] | None = None
+    if filters.provision:
+        scope = {filters.provision, *_descendants(cat, filters.provision)}
+
+    def keep(span: tuple[date | None, date | None] | None) -> bool:
+        return span is not None and (as_at is None or in_force(span[0], span[1], as_at))
+
+    def based_in_scope(item: str) -> bool:
+        return scope is None or bool(set(cat.iris(item, _p("legalBasis"))) & scope)
+
+    for duty in cat.instances(SG + "DutyOrPower"):
+        span = period(cat, duty)
+        if not keep(span) or not based_in_scope(duty):
+            continue
+        modality_iri = cat.iri(duty, _p("modality"))
+        modality = modality_iri.rsplit("#", 1)[-1] if modality_iri else "must"
+        targets = [("duty", t) for t in cat.iris(duty, _p("owedTo"))]
+        if filters.include_benefits:
+            targets += [("benefit", t) for t in cat.iris(duty, _p("beneficiary"))]
+        for bearer in cat.iris(duty, _p("bearer")):
+            for kind, target in targets:
+                if target == bearer:
+                    continue
+                _add_node(g, cat, bearer)
+                _add_node(g, cat, target)
+                g.add_edge(
+                    bearer,
+                    target,
+                    key=f"{duty}|{kind}",
+                    kind=kind,
+                    item=duty,
+                    label=cat.label(duty),
+                    modality=modality,
+                    provisions=" ".join(cat.iris(duty, _p("legalBasis"))),
+                    valid_from=span[0].isoformat() if span[0] else "",
+                    valid_to=span[1].isoformat() if span[1] else "",
+                )
+    for ra in cat.instances(SG + "RoleAssignment"):
+        span = period(cat, ra)
+        if not keep(span) or not based_in_scope(ra):
+            continue
+        holder = cat.iri(ra, _p("holder"))
+        context = cat.iri(ra, _p("context"))
+        role = cat.iri(ra, _p("role"))
+        if not holder:
+            continue
+        role_label = cat.label(role) if role else "role"
+        edges = []
+        if context:
+            edges.append(("role", context, role_label))
+        for other in cat.iris(ra, _p("onBehalfOf")):
+            edges.append(("represents", other, f"{role_label} on behalf of"))
+        for kind, target, label in edges:
+            if target == holder:
+                continue
+            _add_node(g, cat, holder)
+            _add_node(g, cat, target)
+            g.add_edge(
+                holder,
+                target,
+                key=f"{ra}|{kind}|{target}",
+                kind=kind,
+                item=ra,
+                label=label,
+                modality="role",
+                provisions=" ".join(cat.iris(ra, _p("legalBasis"))),
+                valid_from=span[0].isoformat() if span[0] else "",
+                valid_to=span[1].isoformat() if span[1] else "",
+            )
+    for person in list(g.nodes):
+        for post in cat.iris(person, ORG + "holds"):
+            links = [(person, post, "holds the post")]
+            links += [(post, body, "post in") for body in cat.iris(post, ORG + "postIn")]
+            for u, v, label in links:
+                _add_node(g, cat, u)
+                _add_node(g, cat, v)
+                g.add_edge(
+                    u,
+                    v,
+                    key=f"{u}|post|{v}",
+                    kind="post",
+                    item=post,
+                    label=label,
+                    modality="role",
+                    provisions="",
+                    valid_from="",
+                    valid_to="",
+                )
+    if filters.area:
+        g = _restrict_to_area(cat, g, filters.area)
+    if filters.board:
+        g = _restrict_to_board(g, filters.board)
+    return g
+
+
+def _restrict_to_area(cat: Catalog, g: nx.MultiDiGraph, area: str) -> nx.MultiDiGraph:
+    areas = set(_area_scope(cat, area))
+    local = {n for n in g if set(cat.iris(n, _p("area"))) & areas}
+    docs = {d for a in areas for d in cat.subjects(_p("area"), a)}
+    keep_edges = []
+    for u, v, k, data in g.edges(keys=True, data=True):
+        doc = document_of(cat, data["item"])
+        if u in local or v in local or (doc and doc in docs):
+            keep_edges.append((u, v, k))
+    return g.edge_subgraph(keep_edges).copy()
+
+
+def _restrict_to_board(g: nx.MultiDiGraph, board: str) -> nx.MultiDiGraph:
+    if board not in g:
+        return nx.MultiDiGraph()
+    near = {board} | set(g.successors(board)) | set(g.predecessors(board))
+    return g.subgraph(near).copy()
+
+
+# ----------------------------------------------------------------------- analysis
+
+
+def _edge_json(g: nx.MultiDiGraph, u: str, v: str, data: dict[str, Any]) -> Json:
+    return {
+        "from": {"iri": u, "label": g.nodes[u]["label"], "href": g.nodes[u]["href"] or None},
+        "to": {"iri": v, "label": g.nodes[v]["label"], "href": g.nodes[v]["href"] or None},
+        "kind": data["kind"],
+        "modality": data["modality"],
+        "label": data["label"],
+        "item": {"iri": data["item"], "href": page_path(data["item"])},
+        "valid_from": data["valid_from"] or None,
+        "valid_to": data["valid_to"] or None,
+    }
+
+
+def chain(g: nx.MultiDiGraph, source: str, target: str) -> Json:
+    """The shortest chain of duties and roles from ``source`` to ``target``.
+
+    Follows edges in their direction first (who must act towards whom); when no
+    such chain exists, any chain ignoring direction, marked ``directed: False``.
+    """
+    for directed in (True, False):
+        view = g if directed else g.to_undirected(as_view=True)
+        try:
+            path = nx.shortest_path(view, source, target)
+        except (nx.NetworkXNoPath, nx.NodeNotFound):
+            continue
+        steps = []
+        for u, v in zip(path, path[1:], strict=False):
+            if g.has_edge(u, v):
+                data_all = g.get_edge_data(u, v)
+                a, b = u, v
+            else:
+                data_all = g.get_edge_data(v, u)
+                a, b = v, u
+            # prefer a duty over a role when both link the pair
+            data = sorted(data_all.values(), key=lambda d: (d["kind"] != "duty", d["label"]))[0]
+            step = _edge_json(g, a, b, data)
+            step["reversed"] = a != u
+            step["alternatives"] = len(data_all) - 1
+            steps.append(step)
+        return {"found": True, "directed": directed, "steps": steps}
+    return {"found": False, "directed": True, "steps": []}
+
+
+def chains(g: nx.MultiDiGraph, source: str, target: str, limit: int = 5) -> list[list[Json]]:
+    """Up to ``limit`` shortest chains (following edge direction), shortest first."""
+    simple = nx.DiGraph()
+    simple.add_edges_from((u, v) for u, v in g.edges() if u != v)
+    if source not in simple or target not in simple:
+        return []
+    out = []
+    try:
+        for path in nx.shortest_simple_paths(simple, source, target):
+            if len(path) > 6 or len(out) >= limit:
+                break
+            steps = []
+            for u, v in zip(path, path[1:], strict=False):
+                data = sorted(
+                    g.get_edge_data(u, v).values(), key=lambda d: (d["kind"] != "duty", d["label"])
+                )[0]
+                steps.append(_edge_json(g, u, v, data))
+            out.append(steps)
+    except nx.NetworkXNoPath:
+        return []
+    return out
+
+
+def rankings(g: nx.MultiDiGraph, limit: int = 10) -> Json:
+    """Parties by the number of distinct duties they bear and are owed."""
+    borne: Counter[str] = Counter()
+    owed: Counter[str] = Counter()
+    seen_b: set[tuple[str, str]] = set()
+    seen_o: set[tuple[str, str]] = set()
+    for u, v, data in g.edges(data=True):
+        if data["kind"] != "duty":
+            continue
+        if (u, data["item"]) not in seen_b:
+            seen_b.add((u, data["item"]))
+            borne[u] += 1
+        if (v, data["item"]) not in seen_o:
+            seen_o.add((v, data["item"]))
+            owed[v] += 1
+
+    def rows(counter: Counter[str]) -> list[Json]:
+        return [
+            {
+                "iri": n,
+                "label": g.nodes[n]["label"],
+                "href": g.nodes[n]["href"] or None,
+                "category": g.nodes[n]["category"],
+                "count": c,
+            }
+            for n, c in sorted(counter.items(), key=lambda x: (-x[1], g.nodes[x[0]]["label"]))[
+                :limit
+            ]
+        ]
+
+    return {"borne": rows(borne), "owed": rows(owed)}
+
+
+def unlinked_members(cat: Catalog, as_at: date, area: str | None = None) -> list[Json]:
+    """Holders of a role on a board with no duty, in force, linking them to it.
+
+    A duty links a member to a board when the member (or one of its kinds) bears a
+    duty owed to the board (or its kind), or the board bears one owed to the member.
+    """
+    areas = set(_area_scope(cat, area)) if area else None
+    duties = [d for d in cat.instances(SG + "DutyOrPower") if in_force(*period(cat, d), as_at)]
+    pairs: set[tuple[str, str]] = set()
+    for d in duties:
+        for b in cat.iris(d, _p("bearer")):
+            for t in cat.iris(d, _p("owedTo")):
+                pairs.add((b, t))
+                pairs.add((t, b))
+    out = []
+    for ra in cat.instances(SG + "RoleAssignment"):
+        board = cat.iri(ra, _p("context"))
+        holder = cat.iri(ra, _p("holder"))
+        if not board or not holder or not is_board(cat, board):
+            continue
+        if not in_force(*period(cat, ra), as_at):
+            continue
+        if areas is not None and not (set(cat.iris(board, _p("area"))) & areas):
+            continue
+        holder_side = set(selves(cat, holder))
+        holder_side |= {r for r in cat.iris(ra, _p("role"))}
+        board_side = set(selves(cat, board)) | ({board} if board in BOARD_KINDS else set())
+        if any((h, b) in pairs for h in holder_side for b in board_side):
+            continue
+        out.append(
+            {
+                "holder": {"iri": holder, "label": cat.label(holder), "href": page_path(holder)},
+                "board": {"iri": board, "label": cat.label(board), "href": page_path(board)},
+                "role": cat.label(r) if (r := cat.iri(ra, _p("role"))) else None,
+                "assignment": {"iri": ra, "label": cat.label(ra), "href": page_path(ra)},
+            }
+        )
+    out.sort(key=lambda r: (r["board"]["label"], r["holder"]["label"]))
+    return out
+
+
+# ------------------------------------------------------------------------ exports
+
+
+def to_graphml(g: nx.MultiDiGraph) -> bytes:
+    """The network as GraphML (node and edge attributes are strings)."""
+    buf = io.BytesIO()
+    nx.write_graphml(g, buf, encoding="utf-8", prettyprint=True)
+    return buf.getvalue()
+
+
+def diagram_elements(g: nx.MultiDiGraph) -> Json:
+    """Cytoscape.js elements, plus the same edges as rows for the text table."""
+    nodes = [
+        {
+            "data": {
+                "id": n,
+                "label": d["label"],
+                "category": d["category"],
+                "href": d["href"] or None,
+            }
+        }
+        for n, d in sorted(g.nodes(data=True), key=lambda x: x[1]["label"].lower())
+    ]
+    edges = []
+    rows = []
+    for i, (u, v, data) in enumerate(
+        sorted(g.edges(data=True), key=lambda e: (g.nodes[e[0]]["label"], e[2]["label"]))
+    ):
+        colour = MODALITY_COLOURS.get(data["modality"], ROLE_COLOUR)
+        edges.append(
+            {
+                "data": {
+                    "id": f"e{i}",
+                    "source": u,
+                    "target": v,
+                    "label": data["label"],
+                    "kind": data["kind"],
+                    "modality": data["modality"],
+                    "colour": colour,
+                    "href": page_path(data["item"]),
+                }
+            }
+        )
+        rows.append(_edge_json(g, u, v, data))
+    return {"nodes": nodes, "edges": edges, "rows": rows}
+
+
+def layered_layout(g: nx.MultiDiGraph) -> dict[str, tuple[int, int]]:
+    """(column, row) per node: columns follow the direction of the edges."""
+    simple = nx.DiGraph()
+    simple.add_nodes_from(g.nodes)
+    simple.add_edges_from((u, v) for u, v in g.edges() if u != v)
+    cond = nx.condensation(simple)
+    layer: dict[int, int] = {}
+    for c in nx.topological_sort(cond):
+        preds = list(cond.predecessors(c))
+        layer[c] = 1 + max((layer[x] for x in preds), default=-1)
+    columns: dict[int, list[str]] = {}
+    for c, members in cond.nodes(data="members"):
+        for n in members:
+            columns.setdefault(layer[c], []).append(n)
+    pos = {}
+    for col, members in columns.items():
+        for row, n in enumerate(sorted(members, key=lambda x: g.nodes[x]["label"].lower())):
+            pos[n] = (col, row)
+    return pos
+
+
+def _wrap(text: str, width: int = 26, lines: int = 3) -> list[str]:
+    words = text.split()
+    out: list[str] = []
+    cur = ""
+    for w in words:
+        if len(cur) + len(w) + 1 > width and cur:
+            out.append(cur)
+            cur = w
+        else:
+            cur = f"{cur} {w}".strip()
+    if cur:
+        out.append(cur)
+    if len(out) > lines:
+        out = out[:lines]
+        out[-1] = out[-1][: width - 1] + "…"
+    return out
+
+
+def to_svg(g: nx.MultiDiGraph, title: str = "Duty network") -> str:
+    """A static drawing of the network (layered, left to right), as SVG text."""
+    node_w, node_h, col_gap, row_gap, margin = 200, 56, 140, 24, 40
+    pos = layered_layout(g)
+    xy = {
+        n: (margin + c * (node_w + col_gap), margin + 30 + r * (node_h + row_gap))
+        for n, (c, r) in pos.items()
+    }
+    width = margin * 2 + (max((c for c, _ in pos.values()), default=0) + 1) * (node_w + col_gap)
+    height = (
+        margin * 2 + 30 + (max((r for _, r in pos.values()), default=0) + 1) * (node_h + row_gap)
+    )
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="svg-title" '
+        'font-family="arial, sans-serif">',
+        f'<title id="svg-title">{escape(title)}</title>',
+        "<defs>",
+    ]
+    for name, colour in [*MODALITY_COLOURS.items(), ("role", ROLE_COLOUR)]:
+        out.append(
+            f'<marker id="arrow-{name}" viewBox="0 0 10 10" refX="10" refY="5" '
+            f'markerWidth="8" markerHeight="8" orient="auto-start-reverse">'
+            f'<path d="M 0 0 L 10 5 L 0 10 z" fill="{colour}"/></marker>'
+        )
+    out.append("</defs>")
+    out.append(f'<rect width="{width}" height="{height}" fill="#ffffff"/>')
+    out.append(
+        f'<text x="{margin}" y="{margin}" font-size="18" font-weight="bold">{escape(title)}</text>'
+    )
+    seen_pairs: Counter[tuple[str, str]] = Counter()
+    for u, v, data in g.edges(data=True):
+        if u == v:
+            continue
+        modality = data["modality"] if data["modality"] in MODALITY_COLOURS else "role"
+        colour = MODALITY_COLOURS.get(modality, ROLE_COLOUR)
+        (x1, y1), (x2, y2) = xy[u], xy[v]
+        sx, sy = x1 + node_w, y1 + node_h / 2
+        tx, ty = x2, y2 + node_h / 2
+        if x2 <= x1:  # backwards or same column: leave from the left edge
+            sx, tx = x1, x2 + node_w
+        seen_pairs[(u, v)] += 1
+        bend = 18 * (seen_pairs[(u, v)] - 1)
+        mx, my = (sx + tx) / 2, (sy + ty) / 2 - bend
+        dash = ' stroke-dasharray="5 4"' if data["kind"] in ("role", "represents") else ""
+        out.append(
+            f'<path d="M {sx:.0f} {sy:.0f} Q {mx:.0f} {my - 20:.0f} {tx:.0f} {ty:.0f}" '
+            f'fill="none" stroke="{colour}" stroke-width="1.6"{dash} '
+            f'marker-end="url(#arrow-{modality})"><title>{escape(g.nodes[u]["label"])} '
+            f"— {escape(data['label'])} ({escape(data['modality'])}) → "
+            f"{escape(g.nodes[v]['label'])}</title></path>"
+        )
+    fills = {
+        "board": "#f3f2f1",
+        "kind": "#ffffff",
+        "body": "#ffffff",
+        "role": "#f3f2f1",
+        "person": "#ffffff",
+        "group": "#ffffff",
+    }
+    for n, (x, y) in xy.items():
+        data = g.nodes[n]
+        stroke = "#0b0c0c" if data["category"] == "board" else "#505a5f"
+        out.append(
+            f'<rect x="{x}" y="{y}" width="{node_w}" height="{node_h}" rx="6" '
+            f'fill="{fills.get(data["category"], "#ffffff")}" stroke="{stroke}" '
+            f'stroke-width="{2 if data["category"] == "board" else 1}"/>'
+        )
+        lines = _wrap(data["label"])
+        top = y + node_h / 2 - (len(lines) - 1) * 7
+        for i, line in enumerate(lines):
+            out.append(
+                f'<text x="{x + node_w / 2}" y="{top + i * 14 + 4:.0f}" font-size="12" '
+                f'text-anchor="middle">{escape(line)}</text>'
+            )
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def network_summary(g: nx.MultiDiGraph) -> Json:
+    kinds = Counter(d["kind"] for _, _, d in g.edges(data=True))
+    modalities = Counter(d["modality"] for _, _, d in g.edges(data=True) if d["kind"] == "duty")
+    return {
+        "nodes": g.number_of_nodes(),
+        "edges": g.number_of_edges(),
+        "edge_kinds": dict(kinds),
+        "modalities": dict(modalities),
+        "components": nx.number_weakly_connected_components(g) if len(g) else 0,
+    }
+
+
+def parties(g: nx.MultiDiGraph) -> list[Json]:
+    """The nodes, for choosing the two ends of a chain."""
+    return sorted(
+        ({"iri": n, "label": d["label"], "category": d["category"]} for n, d in g.nodes(data=True)),
+        key=lambda r: r["label"].lower(),
+    )

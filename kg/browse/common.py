@@ -1,0 +1,138 @@
+"""Dates, errors and links shared by the read models."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from urllib.parse import quote
+
+from kg.config import SG, SGD
+from kg.errors import KGError
+
+#: The earliest and latest dates a page may be asked about.
+MIN_DATE = date(1900, 1, 1)
+MAX_DATE = date(2100, 12, 31)
+DATE_EXPECTED = (
+    f"a date written YYYY-MM-DD (for example 2017-08-01), between {MIN_DATE.isoformat()} "
+    f"and {MAX_DATE.isoformat()}"
+)
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+LEGISLATION = "https://www.legislation.gov.uk/"
+_LEGISLATION_PATH_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/_.-]*$")
+_SGD_LOCAL_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_SAFE_EXTERNAL_RE = re.compile(r"^https?://[A-Za-z0-9.-]+(?::\d+)?(?:/[^\s\"'<>`]*)?$")
+
+
+class BadParameterError(KGError):
+    """A request parameter is missing or malformed (HTTP 400).
+
+    ``expected`` says, in words, what would have been accepted.
+    """
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, field: str, expected: str) -> None:
+        super().__init__(message, field=field)
+        self.expected = expected
+
+
+class NotFoundError(KGError):
+    """No such resource or page (HTTP 404)."""
+
+
+def today() -> date:
+    return date.today()
+
+
+def parse_as_at(text: str | None) -> date:
+    """The ``as_at`` date of a request: today when absent or empty."""
+    if text is None or text.strip() == "":
+        return today()
+    value = text.strip()
+    if not _DATE_RE.match(value):
+        raise BadParameterError(f"{value!r} is not a date", field="as_at", expected=DATE_EXPECTED)
+    try:
+        parsed = date.fromisoformat(value)
+    except ValueError:
+        raise BadParameterError(
+            f"{value!r} is not a real calendar date", field="as_at", expected=DATE_EXPECTED
+        ) from None
+    if not MIN_DATE <= parsed <= MAX_DATE:
+        raise BadParameterError(
+            f"{value} is outside the dates this service covers",
+            field="as_at",
+            expected=DATE_EXPECTED,
+        )
+    return parsed
+
+
+def in_force(start: date | None, end: date | None, when: date) -> bool:
+    """True when ``when`` falls in [start, end] (an open end never ends)."""
+    if start is not None and start > when:
+        return False
+    return not (end is not None and end < when)
+
+
+def overlap(
+    a: tuple[date | None, date | None], b: tuple[date | None, date | None]
+) -> tuple[date | None, date | None] | None:
+    """The overlap of two periods, or None when they do not meet."""
+    starts = [d for d in (a[0], b[0]) if d is not None]
+    ends = [d for d in (a[1], b[1]) if d is not None]
+    start = max(starts) if starts else None
+    end = min(ends) if ends else None
+    if start is not None and end is not None and start > end:
+        return None
+    return start, end
+
+
+def page_path(iri: str) -> str | None:
+    """This server's page for an IRI, or None when it has none.
+
+    ``sgd:x`` is ``/id/x``; a legislation.gov.uk IRI is ``/legislation/<path>``;
+    an ontology term is ``/ontology#<name>``. Anything else (including every
+    scheme other than https, such as ``javascript:``) has no page.
+    """
+    if iri.startswith(SGD):
+        local = iri[len(SGD) :]
+        if _SGD_LOCAL_RE.match(local):
+            return "/id/" + local
+        return None
+    if iri.startswith(LEGISLATION):
+        rest = iri[len(LEGISLATION) :]
+        if _LEGISLATION_PATH_RE.match(rest) and ".." not in rest:
+            return "/legislation/" + rest
+        return None
+    if iri.startswith(SG):
+        local = iri[len(SG) :]
+        if _SGD_LOCAL_RE.match(local):
+            return "/ontology#" + local
+    return None
+
+
+def iri_for_path(kind: str, rest: str) -> str:
+    """The IRI a local page path stands for (the inverse of :func:`page_path`)."""
+    if kind == "id":
+        return SGD + rest
+    if kind == "legislation":
+        return LEGISLATION + rest
+    raise ValueError(kind)
+
+
+def external_url(iri: str) -> str | None:
+    """``iri`` if it is safe to use as a link out (http/https, no odd characters)."""
+    if _SAFE_EXTERNAL_RE.match(iri):
+        return iri
+    return None
+
+
+def legislation_url(iri: str) -> str | None:
+    """The legislation.gov.uk page of a legislation IRI."""
+    if iri.startswith(LEGISLATION) and external_url(iri):
+        return iri
+    return None
+
+
+def resource_query(iri: str) -> str:
+    return "/resource?iri=" + quote(iri, safe="")

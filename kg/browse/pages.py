@@ -1,0 +1,1010 @@
+"""What each web page shows, as plain data (the pages' JSON twins).
+
+Every function takes a :class:`~kg.browse.catalog.Catalog` and the date the page
+is about (``as_at``) and returns a JSON-able dictionary. References to other
+resources are dictionaries ``{"iri", "label", "href", "external"}``: ``href`` is
+this server's page for the resource (or ``None`` when it has none) and
+``external`` a safe link out (legislation.gov.uk), so templates never build
+links from raw data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from kg.browse.catalog import (
+    ALT_LABEL,
+    DESCRIPTION,
+    LABEL,
+    RDF_TYPE,
+    SKOS,
+    BNode,
+    Catalog,
+    Lit,
+    Node,
+)
+from kg.browse.common import (
+    LEGISLATION,
+    NotFoundError,
+    external_url,
+    in_force,
+    legislation_url,
+    overlap,
+    page_path,
+)
+from kg.config import SG, SGD
+
+Json = dict[str, Any]
+
+# Classes, by page type, most specific first.
+PROVISION_CLASSES = (SG + "Provision", SG + "Legislation", SG + "Guidance")
+DOCUMENT_CLASSES = (SG + "LocalProtocol", SG + "Report")
+BOARD_CLASSES = (SG + "Board",)
+BODY_CLASSES = (
+    SG + "BodyKind",
+    SG + "Body",
+    SG + "Agent",
+    SG + "Role",
+    SG + "BeneficiaryGroup",
+    SG + "Party",
+)
+AREA_CLASSES = (SG + "Area",)
+DUTY_CLASSES = (SG + "DutyOrPower",)
+DUTY_KINDS = (
+    SG + "Commitment",
+    SG + "InformationSharingRule",
+    SG + "StatutoryObjective",
+    SG + "Power",
+    SG + "Duty",
+    SG + "DutyOrPower",
+)
+#: Roles whose holders take part in what the context body does.
+MEMBERSHIP_ROLES = frozenset(
+    {
+        SG + "responsibleAuthorityMember",
+        SG + "safeguardingPartner",
+    }
+)
+BOARD_KINDS = frozenset(
+    {
+        SGD + "kind-mappa-smb",
+        SGD + "kind-acpc",
+        SGD + "kind-lscb",
+        SGD + "kind-safeguarding-partnership",
+        SGD + "kind-area-review-committee",
+    }
+)
+
+PAGE_TYPE_NAMES = {
+    "body": "Body or kind of body",
+    "board": "Board",
+    "provision": "Provision or legislation",
+    "document": "Local protocol or report",
+    "area": "Area",
+    "duty": "Duty, power or commitment",
+    "other": "Other",
+}
+
+# Properties shown in their own sections, not repeated in "all statements".
+_DATE_PROPS = (SG + "validFrom", SG + "validTo")
+
+
+def p(local: str) -> str:
+    return SG + local
+
+
+# ------------------------------------------------------------------- references
+
+
+def ref(cat: Catalog, iri: str) -> Json:
+    """A reference to a resource, with this server's page and a safe link out."""
+    href = page_path(iri)
+    if href is not None and not href.startswith("/ontology") and not cat.has(iri):
+        href = None  # dangling: we have nothing to show
+    return {
+        "iri": iri,
+        "label": cat.label(iri),
+        "href": href,
+        "external": legislation_url(iri),
+    }
+
+
+def refs(cat: Catalog, iris: Iterable[str], sort: bool = True) -> list[Json]:
+    """References to several resources, by label (or in the given order)."""
+    out = [ref(cat, i) for i in dict.fromkeys(iris)]
+    if sort:
+        out.sort(key=lambda r: r["label"].lower())
+    return out
+
+
+def iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def value_json(cat: Catalog, node: Node) -> Json:
+    """A statement's object, for display: a reference or a literal."""
+    if isinstance(node, str):
+        return {"ref": ref(cat, node)}
+    if isinstance(node, Lit):
+        out: Json = {"value": node.value}
+        if node.lang:
+            out["lang"] = node.lang
+        if node.datatype and node.datatype != "http://www.w3.org/2001/XMLSchema#string":
+            out["datatype"] = node.datatype
+        link = external_url(node.value) if node.value.startswith("http") else None
+        if link:
+            out["external"] = link
+        return out
+    if isinstance(node, BNode):
+        return {"value": f"_:{node.id}"}
+    return {"value": str(node)}
+
+
+def page_type(cat: Catalog, iri: str) -> str:
+    types = cat.types(iri)
+    if types & set(DUTY_CLASSES):
+        return "duty"
+    if types & set(DOCUMENT_CLASSES):
+        return "document"
+    if types & set(PROVISION_CLASSES):
+        return "provision"
+    if types & set(BOARD_CLASSES):
+        return "board"
+    if types & set(AREA_CLASSES):
+        return "area"
+    if types & set(BODY_CLASSES):
+        return "body"
+    return "other"
+
+
+def type_labels(cat: Catalog, iri: str) -> list[str]:
+    """Labels of the asserted (not inferred) types of a resource."""
+    out = []
+    for t in cat.iris(iri, RDF_TYPE):
+        if cat.is_asserted(iri, RDF_TYPE, t):
+            out.append(cat.label(t))
+    return out or [cat.label(t) for t in cat.iris(iri, RDF_TYPE)[:1]]
+
+
+def period(cat: Catalog, iri: str) -> tuple[date | None, date | None]:
+    return cat.date(iri, p("validFrom")), cat.date(iri, p("validTo"))
+
+
+def verification(cat: Catalog, iri: str) -> Json | None:
+    status = cat.iri(iri, p("verificationStatus"))
+    if status is None:
+        return None
+    return {
+        "status": status.rsplit("#", 1)[-1],
+        "label": cat.label(status),
+        "note": cat.text(iri, p("verificationNote")),
+        "date_note": cat.text(iri, p("dateNote")),
+        "evidence": [u for u in cat.iris(iri, p("evidence")) if external_url(u)],
+    }
+
+
+def base(cat: Catalog, iri: str, as_at: date) -> Json:
+    """Fields every entity page has."""
+    if not cat.has(iri):
+        raise NotFoundError(f"nothing is known about {iri}")
+    start, end = period(cat, iri)
+    return {
+        "iri": iri,
+        "label": cat.label(iri),
+        "alt_labels": cat.texts(iri, ALT_LABEL),
+        "description": cat.text(iri, DESCRIPTION) or cat.text(iri, SKOS + "definition"),
+        "types": type_labels(cat, iri),
+        "page_type": page_type(cat, iri),
+        "as_at": as_at.isoformat(),
+        "valid_from": iso(start),
+        "valid_to": iso(end),
+        "exists_at": in_force(start, end, as_at),
+        "verification": verification(cat, iri),
+        "external": legislation_url(iri),
+    }
+
+
+def statements(cat: Catalog, iri: str) -> Json:
+    """Everything asserted about a resource, and what points at it, grouped by property."""
+    outgoing = []
+    for prop, values in cat.out.get(iri, {}).items():
+        shown = [value_json(cat, v) for v in values if cat.is_asserted(iri, prop, v)]
+        if shown:
+            outgoing.append({"property": ref(cat, prop), "objects": shown})
+    incoming = []
+    for prop, subjects in cat.inc.get(iri, {}).items():
+        shown = [ref(cat, s) for s in dict.fromkeys(subjects) if cat.is_asserted(s, prop, iri)]
+        if shown:
+            incoming.append({"property": ref(cat, prop), "subjects": shown})
+    outgoing.sort(key=lambda r: r["property"]["label"].lower())
+    incoming.sort(key=lambda r: r["property"]["label"].lower())
+    return {"outgoing": outgoing, "incoming": incoming}
+
+
+# ------------------------------------------------------------------------ duties
+
+
+def duty_kind(cat: Catalog, duty: str) -> str:
+    types = cat.types(duty)
+    for cls in DUTY_KINDS:
+        if cls in types:
+            return cat.label(cls)
+    return "duty or power"
+
+
+def duty_row(
+    cat: Catalog,
+    duty: str,
+    as_at: date,
+    *,
+    route: str | None = None,
+    via: str | None = None,
+    span: tuple[date | None, date | None] | None = None,
+) -> Json:
+    start, end = span if span is not None else period(cat, duty)
+    modality = cat.iri(duty, p("modality"))
+    return {
+        "duty": ref(cat, duty),
+        "kind": duty_kind(cat, duty),
+        "number": cat.text(duty, p("number")),
+        "order": cat.integer(duty, p("order")),
+        "action": cat.text(duty, p("action")),
+        "modality": modality.rsplit("#", 1)[-1] if modality else None,
+        "modality_label": cat.label(modality) if modality else None,
+        "bearers": refs(cat, cat.iris(duty, p("bearer"))),
+        "owed_to": refs(cat, cat.iris(duty, p("owedTo"))),
+        "beneficiaries": refs(cat, cat.iris(duty, p("beneficiary"))),
+        "provisions": refs(cat, cat.iris(duty, p("legalBasis"))),
+        "sources": refs(cat, cat.iris(duty, p("source"))),
+        "stated_in": refs(cat, cat.iris(duty, p("statedIn"))),
+        "topics": refs(cat, cat.iris(duty, p("topic"))),
+        "qualification": cat.text(duty, p("qualification")),
+        "from": iso(start),
+        "to": iso(end),
+        "in_force": in_force(start, end, as_at),
+        "route": route,
+        "via": ref(cat, via) if via else None,
+        "verification": verification(cat, duty),
+    }
+
+
+def selves(cat: Catalog, party: str) -> list[str]:
+    """The party, its kinds and the broader kinds: whatever binds these binds it."""
+    out = [party]
+    frontier = [party]
+    while frontier:
+        nxt = []
+        for x in frontier:
+            for k in cat.iris(x, p("ofKind")) + cat.iris(x, SKOS + "broader"):
+                if k not in out:
+                    out.append(k)
+                    nxt.append(k)
+        frontier = nxt
+    return out
+
+
+def role_assignments_of(cat: Catalog, party: str) -> list[tuple[str, str]]:
+    """(assignment, as-whom) for assignments held by the party or its kinds."""
+    out = []
+    for s in selves(cat, party):
+        for ra in cat.subjects(p("holder"), s):
+            out.append((ra, s))
+    return out
+
+
+def _sort_duties(rows: list[Json]) -> list[Json]:
+    return sorted(
+        rows,
+        key=lambda r: (
+            r["from"] or "",
+            r["order"] if r["order"] is not None else 0,
+            r["duty"]["label"].lower(),
+        ),
+    )
+
+
+def duties_held(cat: Catalog, party: str, as_at: date) -> tuple[list[Json], list[Json]]:
+    """Duties and powers the party holds: (in force at as_at, at other times).
+
+    Routes: it bears the duty itself (or through a kind it is of); it holds a
+    role that bears it; or it is a member of a body that bears it.
+    """
+    rows: dict[tuple[str, str, str], Json] = {}
+    for s in selves(cat, party):
+        for duty in cat.subjects(p("bearer"), s):
+            if not cat.is_a(duty, SG + "DutyOrPower"):
+                continue
+            route = "bears it" if s == party else "bears it as a kind of body"
+            rows.setdefault(
+                (duty, "self", s),
+                duty_row(cat, duty, as_at, route=route, via=None if s == party else s),
+            )
+    for ra, _who in role_assignments_of(cat, party):
+        role = cat.iri(ra, p("role"))
+        context = cat.iri(ra, p("context"))
+        ra_period = period(cat, ra)
+        if role:
+            for duty in cat.subjects(p("bearer"), role):
+                span = overlap(period(cat, duty), ra_period)
+                if span is None:
+                    continue
+                key = (duty, "role", role)
+                if key in rows:
+                    continue
+                rows[key] = duty_row(cat, duty, as_at, route="holds the role", via=role, span=span)
+        if role in MEMBERSHIP_ROLES and context:
+            for duty in cat.subjects(p("bearer"), context):
+                span = overlap(period(cat, duty), ra_period)
+                if span is None:
+                    continue
+                key = (duty, "member", context)
+                if key in rows:
+                    continue
+                rows[key] = duty_row(
+                    cat, duty, as_at, route="as a member of", via=context, span=span
+                )
+    current = [r for r in rows.values() if r["in_force"]]
+    other = [r for r in rows.values() if not r["in_force"]]
+    return _sort_duties(current), _sort_duties(other)
+
+
+def duties_owed_to(cat: Catalog, party: str, as_at: date) -> tuple[list[Json], list[Json]]:
+    """Duties owed to the party (or a kind or role of it), or for its benefit."""
+    targets = list(selves(cat, party))
+    for ra, _who in role_assignments_of(cat, party):
+        role = cat.iri(ra, p("role"))
+        if role and in_force(*period(cat, ra), as_at) and role not in targets:
+            targets.append(role)
+    rows: dict[str, Json] = {}
+    for t in targets:
+        for prop, how in (("owedTo", "owed to"), ("beneficiary", "for the benefit of")):
+            for duty in cat.subjects(p(prop), t):
+                if duty in rows or not cat.is_a(duty, SG + "DutyOrPower"):
+                    continue
+                route = how if t == party else f"{how}, as"
+                rows[duty] = duty_row(cat, duty, as_at, route=route, via=None if t == party else t)
+    current = [r for r in rows.values() if r["in_force"]]
+    other = [r for r in rows.values() if not r["in_force"]]
+    return _sort_duties(current), _sort_duties(other)
+
+
+def role_row(cat: Catalog, ra: str, as_at: date, as_whom: str | None = None) -> Json:
+    start, end = period(cat, ra)
+    role = cat.iri(ra, p("role"))
+    context = cat.iri(ra, p("context"))
+    return {
+        "assignment": ref(cat, ra),
+        "role": ref(cat, role) if role else None,
+        "holder": ref(cat, h) if (h := cat.iri(ra, p("holder"))) else None,
+        "context": ref(cat, context) if context else None,
+        "context_is_board": bool(context and is_board(cat, context)),
+        "post": ref(cat, post) if (post := cat.iri(ra, p("post"))) else None,
+        "on_behalf_of": refs(cat, cat.iris(ra, p("onBehalfOf"))),
+        "appointed_by": refs(cat, cat.iris(ra, p("appointedBy"))),
+        "basis": refs(cat, cat.iris(ra, p("legalBasis"))),
+        "from": iso(start),
+        "to": iso(end),
+        "in_force": in_force(start, end, as_at),
+        "as": ref(cat, as_whom) if as_whom else None,
+    }
+
+
+def is_board(cat: Catalog, iri: str) -> bool:
+    return cat.is_a(iri, SG + "Board") or iri in BOARD_KINDS
+
+
+def _split(rows: list[Json]) -> tuple[list[Json], list[Json]]:
+    return [r for r in rows if r["in_force"]], [r for r in rows if not r["in_force"]]
+
+
+def _by_dates(rows: list[Json]) -> list[Json]:
+    return sorted(rows, key=lambda r: (r["from"] or "", r["assignment"]["label"].lower()))
+
+
+# ------------------------------------------------------------------- body pages
+
+
+def body_page(cat: Catalog, iri: str, as_at: date) -> Json:
+    """A kind of body, a concrete body, a role or a board."""
+    page = base(cat, iri, as_at)
+    held, held_other = duties_held(cat, iri, as_at)
+    owed, owed_other = duties_owed_to(cat, iri, as_at)
+    roles = _by_dates(
+        [
+            role_row(cat, ra, as_at, None if who == iri else who)
+            for ra, who in role_assignments_of(cat, iri)
+        ]
+    )
+    members = _by_dates([role_row(cat, ra, as_at) for ra in cat.subjects(p("context"), iri)])
+    role_holders = _by_dates([role_row(cat, ra, as_at) for ra in cat.subjects(p("role"), iri)])
+    representing = _by_dates(
+        [role_row(cat, ra, as_at) for ra in cat.subjects(p("onBehalfOf"), iri)]
+    )
+    roles_now, roles_other = _split(roles)
+    members_now, members_other = _split(members)
+    holders_now, holders_other = _split(role_holders)
+    documents = []
+    for prop, how in (
+        ("party", "party to"),
+        ("issuedBy", "issued"),
+        ("addressedTo", "addressed to it"),
+        ("reviewBy", "reviews"),
+    ):
+        for doc in cat.subjects(p(prop), iri):
+            documents.append({"document": ref(cat, doc), "relation": how})
+    page.update(
+        {
+            "kinds": refs(cat, [k for k in cat.iris(iri, p("ofKind"))]),
+            "broader": refs(cat, cat.iris(iri, SKOS + "broader")),
+            "narrower": refs(cat, cat.subjects(SKOS + "broader", iri)),
+            "instances": refs(cat, cat.subjects(p("ofKind"), iri)),
+            "replaced_by": refs(cat, cat.iris(iri, p("replacedBy"))),
+            "replaces": refs(cat, cat.subjects(p("replacedBy"), iri)),
+            "areas": refs(cat, cat.iris(iri, p("area"))),
+            "established_by": refs(cat, cat.iris(iri, p("establishedBy"))),
+            "sub_group_of": refs(cat, cat.iris(iri, p("subGroupOf"))),
+            "is_board": is_board(cat, iri),
+            "duties_held": held,
+            "duties_held_other_dates": held_other,
+            "duties_owed": owed,
+            "duties_owed_other_dates": owed_other,
+            "roles": roles_now,
+            "roles_other_dates": roles_other,
+            "boards": [r for r in roles_now if r["context_is_board"]],
+            "members": members_now,
+            "members_other_dates": members_other,
+            "role_holders": holders_now,
+            "role_holders_other_dates": holders_other,
+            "representatives": [r for r in representing if r["in_force"]],
+            "documents": documents,
+            "discrepancies": [discrepancy_row(cat, d) for d in cat.subjects(p("concerns"), iri)],
+        }
+    )
+    return page
+
+
+# -------------------------------------------------------------- provision pages
+
+
+def _ancestors(cat: Catalog, iri: str) -> list[str]:
+    chain: list[str] = []
+    cur = cat.iri(iri, p("partOf"))
+    while cur and cur not in chain and len(chain) < 20:
+        chain.append(cur)
+        cur = cat.iri(cur, p("partOf"))
+    return list(reversed(chain))
+
+
+def _descendants(cat: Catalog, iri: str) -> list[str]:
+    out: list[str] = []
+    frontier = [iri]
+    while frontier:
+        nxt = []
+        for x in frontier:
+            for child in cat.subjects(p("partOf"), x):
+                if child not in out and child != iri:
+                    out.append(child)
+                    nxt.append(child)
+        frontier = nxt
+    return out
+
+
+def _children_sorted(cat: Catalog, iri: str) -> list[str]:
+    return sorted(cat.subjects(p("partOf"), iri), key=lambda c: _clause_key(cat, c))
+
+
+def _clause_key(cat: Catalog, iri: str) -> tuple[int, str, str]:
+    order = cat.integer(iri, p("order"))
+    return (
+        order if order is not None else 10_000,
+        _natural(cat.text(iri, p("number")) or ""),
+        cat.label(iri).lower(),
+    )
+
+
+def _natural(text: str) -> str:
+    """A sort key putting 9 before 10 in provision numbers such as 325(6)(a)."""
+    out = []
+    num = ""
+    for ch in text:
+        if ch.isdigit():
+            num += ch
+        else:
+            if num:
+                out.append(num.zfill(6))
+                num = ""
+            out.append(ch)
+    if num:
+        out.append(num.zfill(6))
+    return "".join(out)
+
+
+def provision_page(cat: Catalog, iri: str, as_at: date) -> Json:
+    """A provision, an Act, an SI or a guidance document."""
+    page = base(cat, iri, as_at)
+    scope = [iri, *_descendants(cat, iri)]
+    scope_set = set(scope)
+    created: dict[str, Json] = {}
+    assignments: list[Json] = []
+    for part in scope:
+        for item in cat.subjects(p("legalBasis"), part):
+            if cat.is_a(item, SG + "DutyOrPower"):
+                created.setdefault(item, duty_row(cat, item, as_at))
+            elif cat.is_a(item, SG + "RoleAssignment"):
+                assignments.append(role_row(cat, item, as_at))
+    relied: dict[str, Json] = {}
+    for part in scope:
+        for prop in ("reliesOn", "cites"):
+            for item in cat.subjects(p(prop), part):
+                doc = document_of(cat, item)
+                relied.setdefault(
+                    item,
+                    {
+                        "item": ref(cat, item),
+                        "relation": "relies on" if prop == "reliesOn" else "cites",
+                        "document": ref(cat, doc) if doc else None,
+                        "part": ref(cat, part),
+                    },
+                )
+        for duty in cat.subjects(p("legalBasis"), part):
+            for clause in cat.iris(duty, p("statedIn")):
+                doc = document_of(cat, clause)
+                relied.setdefault(
+                    clause,
+                    {
+                        "item": ref(cat, clause),
+                        "relation": "restates",
+                        "document": ref(cat, doc) if doc else None,
+                        "part": ref(cat, part),
+                    },
+                )
+    local = [r for r in relied.values() if r["document"] and r["document"]["iri"] not in scope_set]
+    duties = _sort_duties(list(created.values()))
+    history = []
+    start, end = period(cat, iri)
+    if start:
+        history.append({"date": iso(start), "event": "in force from", "what": None})
+    for prop, how in (
+        ("insertedBy", "inserted by"),
+        ("commencedBy", "commenced by"),
+        ("amendedBy", "amended by"),
+        ("repealedBy", "repealed by"),
+        ("enablingProvision", "made under"),
+    ):
+        for other in cat.iris(iri, p(prop)):
+            history.append({"date": None, "event": how, "what": ref(cat, other)})
+    if end:
+        history.append({"date": iso(end), "event": "in force until", "what": None})
+    for row in duties:
+        history.append({"date": row["from"], "event": "duty or power starts", "what": row["duty"]})
+        if row["to"]:
+            history.append({"date": row["to"], "event": "duty or power ends", "what": row["duty"]})
+    history.sort(key=lambda h: (h["date"] is None, h["date"] or ""))
+    page.update(
+        {
+            "number": cat.text(iri, p("number")),
+            "text": cat.text(iri, p("text")),
+            "legislation_url": legislation_url(iri),
+            "point_in_time_versions": [
+                u
+                for u in cat.iris(iri, "http://www.w3.org/2000/01/rdf-schema#seeAlso")
+                if external_url(u)
+            ],
+            "part_of": refs(cat, _ancestors(cat, iri), sort=False),
+            "parts": [
+                {
+                    **ref(cat, c),
+                    "number": cat.text(c, p("number")),
+                    "in_force": in_force(*period(cat, c), as_at),
+                }
+                for c in _children_sorted(cat, iri)
+            ],
+            "duties": [r for r in duties if r["in_force"]],
+            "duties_other_dates": [r for r in duties if not r["in_force"]],
+            "role_assignments": [r for r in _by_dates(assignments) if r["in_force"]],
+            "role_assignments_other_dates": [
+                r for r in _by_dates(assignments) if not r["in_force"]
+            ],
+            "relied_on_by": sorted(
+                local, key=lambda r: (r["document"]["label"], r["item"]["label"])
+            ),
+            "discrepancies": [
+                discrepancy_row(cat, d)
+                for part in scope
+                for d in cat.subjects(p("statutoryBasis"), part)
+            ],
+            "history": history,
+        }
+    )
+    return page
+
+
+def document_of(cat: Catalog, item: str) -> str | None:
+    """The local protocol or report an item belongs to (through parts and sources)."""
+    seen: set[str] = set()
+    frontier = [item]
+    while frontier:
+        nxt = []
+        for x in frontier:
+            if x in seen:
+                continue
+            seen.add(x)
+            if cat.types(x) & set(DOCUMENT_CLASSES):
+                return x
+            nxt += cat.iris(x, p("partOf")) + cat.iris(x, p("source"))
+            nxt += cat.iris(x, p("legalBasis"))
+        frontier = nxt
+    return None
+
+
+# ------------------------------------------------------- documents and clauses
+
+
+def discrepancy_row(cat: Catalog, d: str) -> Json:
+    dtype = cat.iri(d, p("discrepancyType"))
+    return {
+        "discrepancy": ref(cat, d),
+        "code": cat.text(d, p("discrepancyCode")),
+        "type": ref(cat, dtype) if dtype else None,
+        "seed_says": cat.text(d, p("seedSays")),
+        "statute_says": cat.text(d, p("statuteSays")),
+        "assessment": cat.text(d, p("assessment")),
+        "statutory_basis": refs(cat, cat.iris(d, p("statutoryBasis"))),
+        "seed_clause": refs(cat, cat.iris(d, p("seedClause"))),
+        "document": refs(cat, cat.iris(d, p("inDocument"))),
+        "concerns": refs(cat, cat.iris(d, p("concerns"))),
+        "as_at": iso(cat.date(d, p("asAt"))),
+    }
+
+
+_CLAUSE_SHOWN = {
+    RDF_TYPE,
+    LABEL,
+    p("partOf"),
+    p("number"),
+    p("order"),
+    p("text"),
+    p("source"),
+    p("verificationStatus"),
+    p("verificationNote"),
+    p("dateNote"),
+    p("evidence"),
+    p("reliesOn"),
+    p("cites"),
+    "http://www.w3.org/ns/prov#wasDerivedFrom",
+}
+
+
+def clause_tree(cat: Catalog, iri: str, as_at: date, depth: int = 0) -> list[Json]:
+    out = []
+    for child in _children_sorted(cat, iri):
+        made = [x for x in cat.subjects(p("legalBasis"), child)]
+        extra = []
+        for prop, values in cat.out.get(child, {}).items():
+            if prop in _CLAUSE_SHOWN:
+                continue
+            shown = [value_json(cat, v) for v in values if cat.is_asserted(child, prop, v)]
+            if shown:
+                extra.append({"property": ref(cat, prop), "objects": shown})
+        out.append(
+            {
+                **ref(cat, child),
+                "number": cat.text(child, p("number")),
+                "order": cat.integer(child, p("order")),
+                "text": cat.text(child, p("text")),
+                "types": type_labels(cat, child),
+                "relies_on": refs(
+                    cat, cat.iris(child, p("reliesOn")) + cat.iris(child, p("cites"))
+                ),
+                "commitments": [
+                    duty_row(cat, x, as_at) for x in made if cat.is_a(x, SG + "DutyOrPower")
+                ],
+                "role_assignments": [
+                    role_row(cat, x, as_at) for x in made if cat.is_a(x, SG + "RoleAssignment")
+                ],
+                "restates": [duty_row(cat, d, as_at) for d in cat.subjects(p("statedIn"), child)],
+                "discrepancies": [
+                    discrepancy_row(cat, d) for d in cat.subjects(p("seedClause"), child)
+                ],
+                "other": extra,
+                "children": clause_tree(cat, child, as_at, depth + 1) if depth < 6 else [],
+            }
+        )
+    return out
+
+
+def _flatten(tree: list[Json]) -> Iterable[Json]:
+    for node in tree:
+        yield node
+        yield from _flatten(node["children"])
+
+
+def document_page(cat: Catalog, iri: str, as_at: date) -> Json:
+    """A local protocol or a report."""
+    page = base(cat, iri, as_at)
+    tree = clause_tree(cat, iri, as_at)
+    commitments: list[Json] = []
+    assignments: list[Json] = []
+    for node in _flatten(tree):
+        commitments.extend(node["commitments"])
+        assignments.extend(node["role_assignments"])
+    groups: dict[str, Json] = {}
+    for row in commitments:
+        key = " and ".join(b["label"] for b in row["bearers"]) or "(no bearer)"
+        groups.setdefault(key, {"bearers": row["bearers"], "commitments": []})
+        groups[key]["commitments"].append(row)
+    page.update(
+        {
+            "title": cat.text(iri, "http://purl.org/dc/terms/title"),
+            "document_date": iso(cat.date(iri, p("documentDate"))),
+            "parties": refs(cat, cat.iris(iri, p("party"))),
+            "issued_by": refs(cat, cat.iris(iri, p("issuedBy"))),
+            "addressed_to": refs(cat, cat.iris(iri, p("addressedTo"))),
+            "areas": refs(cat, cat.iris(iri, p("area"))),
+            "review_due": iso(cat.date(iri, p("reviewDue"))),
+            "review_within_months": cat.integer(iri, p("reviewWithinMonths")),
+            "review_by": refs(cat, cat.iris(iri, p("reviewBy"))),
+            "review_overdue": bool((due := cat.date(iri, p("reviewDue"))) and due < as_at),
+            "submitted_to": refs(cat, cat.iris(iri, p("submittedTo"))),
+            "cites": refs(cat, cat.iris(iri, p("cites"))),
+            "clauses": tree,
+            "commitment_groups": list(groups.values()),
+            "members": _by_dates(assignments),
+            "discrepancies": sorted(
+                (discrepancy_row(cat, d) for d in cat.subjects(p("inDocument"), iri)),
+                key=lambda r: _natural(r["code"] or ""),
+            ),
+        }
+    )
+    return page
+
+
+# --------------------------------------------------------------- duties, areas
+
+
+def duty_page(cat: Catalog, iri: str, as_at: date) -> Json:
+    page = base(cat, iri, as_at)
+    row = duty_row(cat, iri, as_at)
+    holders = []
+    for bearer in cat.iris(iri, p("bearer")):
+        for ra in cat.subjects(p("role"), bearer):
+            holders.append(role_row(cat, ra, as_at))
+    page.update(
+        {
+            "duty": row,
+            "role_holders": [r for r in _by_dates(holders) if r["in_force"]],
+            "role_holders_other_dates": [r for r in _by_dates(holders) if not r["in_force"]],
+            "document": ref(cat, d) if (d := document_of(cat, iri)) else None,
+        }
+    )
+    return page
+
+
+def _area_scope(cat: Catalog, iri: str) -> list[str]:
+    out = [iri]
+    frontier = [iri]
+    while frontier:
+        nxt = []
+        for x in frontier:
+            for sub in cat.subjects(p("within"), x):
+                if sub not in out:
+                    out.append(sub)
+                    nxt.append(sub)
+        frontier = nxt
+    return out
+
+
+def area_page(cat: Catalog, iri: str, as_at: date) -> Json:
+    page = base(cat, iri, as_at)
+    scope = _area_scope(cat, iri)
+    bodies, boards, documents = [], [], []
+    for a in scope:
+        for item in cat.subjects(p("area"), a):
+            entry = {
+                **ref(cat, item),
+                "area": ref(cat, a),
+                "exists_at": in_force(*period(cat, item), as_at),
+                "valid_from": iso(period(cat, item)[0]),
+                "valid_to": iso(period(cat, item)[1]),
+            }
+            if cat.types(item) & set(DOCUMENT_CLASSES):
+                documents.append(entry)
+            elif is_board(cat, item):
+                boards.append(entry)
+            else:
+                bodies.append(entry)
+    discrepancies = [
+        discrepancy_row(cat, d)
+        for doc in documents
+        for d in cat.subjects(p("inDocument"), doc["iri"])
+    ]
+    page.update(
+        {
+            "within": refs(
+                cat, [w for w in cat.iris(iri, p("within")) if cat.is_asserted(iri, p("within"), w)]
+            ),
+            "contains": refs(
+                cat,
+                [s for s in cat.subjects(p("within"), iri) if cat.is_asserted(s, p("within"), iri)],
+            ),
+            "bodies": sorted(bodies, key=lambda r: r["label"]),
+            "boards": sorted(boards, key=lambda r: r["label"]),
+            "documents": sorted(documents, key=lambda r: r["label"]),
+            "discrepancies": discrepancies,
+            "notation": cat.text(iri, SKOS + "notation"),
+        }
+    )
+    return page
+
+
+def other_page(cat: Catalog, iri: str, as_at: date) -> Json:
+    page = base(cat, iri, as_at)
+    if cat.is_a(iri, SG + "RoleAssignment"):
+        page["role_assignment"] = role_row(cat, iri, as_at)
+    if cat.is_a(iri, SG + "Discrepancy"):
+        page["discrepancy"] = discrepancy_row(cat, iri)
+    if cat.types(iri) & {SG + "Clause", SG + "DocumentPart"}:
+        doc = document_of(cat, iri)
+        page["document"] = ref(cat, doc) if doc else None
+        page["text"] = cat.text(iri, p("text"))
+        page["number"] = cat.text(iri, p("number"))
+        page["part_of"] = refs(cat, _ancestors(cat, iri), sort=False)
+    return page
+
+
+PAGE_BUILDERS = {
+    "body": body_page,
+    "board": body_page,
+    "provision": provision_page,
+    "document": document_page,
+    "area": area_page,
+    "duty": duty_page,
+    "other": other_page,
+}
+
+
+def entity_page(cat: Catalog, iri: str, as_at: date) -> Json:
+    """The page of any resource: its type decides what it shows."""
+    if not cat.has(iri):
+        raise NotFoundError(f"nothing is known about {iri}")
+    kind = page_type(cat, iri)
+    page = PAGE_BUILDERS[kind](cat, iri, as_at)
+    page["statements"] = statements(cat, iri)
+    return page
+
+
+# ---------------------------------------------------------------------- listings
+
+
+def _entry(cat: Catalog, iri: str, as_at: date) -> Json:
+    start, end = period(cat, iri)
+    return {
+        **ref(cat, iri),
+        "description": cat.text(iri, DESCRIPTION),
+        "valid_from": iso(start),
+        "valid_to": iso(end),
+        "exists_at": in_force(start, end, as_at),
+        "types": type_labels(cat, iri),
+    }
+
+
+def _sorted_entries(cat: Catalog, iris: Iterable[str], as_at: date) -> list[Json]:
+    return sorted(
+        (_entry(cat, i, as_at) for i in dict.fromkeys(iris)), key=lambda e: e["label"].lower()
+    )
+
+
+def bodies_listing(cat: Catalog, as_at: date) -> Json:
+    kinds = [k for k in cat.instances(SG + "BodyKind") if k not in BOARD_KINDS]
+    concrete = [b for b in cat.instances(SG + "Agent") if not is_board(cat, b)]
+    return {
+        "as_at": as_at.isoformat(),
+        "kinds": _sorted_entries(cat, kinds, as_at),
+        "bodies": _sorted_entries(cat, concrete, as_at),
+        "roles": _sorted_entries(cat, cat.instances(SG + "Role"), as_at),
+        "beneficiaries": _sorted_entries(cat, cat.instances(SG + "BeneficiaryGroup"), as_at),
+    }
+
+
+def boards_listing(cat: Catalog, as_at: date) -> Json:
+    return {
+        "as_at": as_at.isoformat(),
+        "kinds": _sorted_entries(cat, [k for k in BOARD_KINDS if cat.has(k)], as_at),
+        "boards": _sorted_entries(cat, cat.instances(SG + "Board"), as_at),
+    }
+
+
+def provisions_listing(cat: Catalog, as_at: date) -> Json:
+    laws = [
+        x
+        for x in cat.instances(SG + "Legislation") + cat.instances(SG + "Guidance")
+        if not cat.iri(x, p("partOf"))
+    ]
+    groups = []
+    for law in dict.fromkeys(laws):
+        parts = sorted(
+            _descendants(cat, law),
+            key=lambda x: _natural(x[len(law) :]) if x.startswith(law) else "~" + x,
+        )
+        groups.append(
+            {
+                **_entry(cat, law, as_at),
+                "is_guidance": cat.is_a(law, SG + "Guidance"),
+                "provisions": [
+                    {**_entry(cat, x, as_at), "number": cat.text(x, p("number"))}
+                    for x in parts
+                    if cat.types(x) & set(PROVISION_CLASSES)
+                ],
+            }
+        )
+    groups.sort(key=lambda g: (g["is_guidance"], -len(g["provisions"]), g["label"].lower()))
+    return {"as_at": as_at.isoformat(), "legislation": groups}
+
+
+def areas_listing(cat: Catalog, as_at: date) -> Json:
+    areas = cat.instances(SG + "Area")
+    top = [a for a in areas if not cat.iris(a, p("within"))]
+    entries = []
+    for a in _sorted_entries(cat, areas, as_at):
+        a["has_content"] = any(cat.subjects(p("area"), x) for x in _area_scope(cat, a["iri"]))
+        a["within"] = refs(
+            cat,
+            [
+                w
+                for w in cat.iris(a["iri"], p("within"))
+                if cat.is_asserted(a["iri"], p("within"), w)
+            ],
+        )
+        entries.append(a)
+    entries.sort(key=lambda e: (not e["has_content"], e["label"].lower()))
+    return {"as_at": as_at.isoformat(), "areas": entries, "top_level": refs(cat, top)}
+
+
+def documents_listing(cat: Catalog, as_at: date) -> Json:
+    return {
+        "as_at": as_at.isoformat(),
+        "protocols": _sorted_entries(cat, cat.instances(SG + "LocalProtocol"), as_at),
+        "reports": _sorted_entries(cat, cat.instances(SG + "Report"), as_at),
+        "guidance": _sorted_entries(cat, cat.instances(SG + "Guidance"), as_at),
+    }
+
+
+def home_page(cat: Catalog, as_at: date) -> Json:
+    """Counts and ways in for the home page."""
+
+    def count(cls: str) -> int:
+        return len(cat.instances(cls))
+
+    duties = cat.instances(SG + "DutyOrPower")
+    return {
+        "as_at": as_at.isoformat(),
+        "built_at": cat.built_at,
+        "counts": {
+            "duties": len(duties),
+            "duties_in_force": sum(1 for d in duties if in_force(*period(cat, d), as_at)),
+            "kinds_of_body": count(SG + "BodyKind"),
+            "bodies": count(SG + "Agent"),
+            "boards": count(SG + "Board"),
+            "provisions": count(SG + "Provision"),
+            "documents": count(SG + "LocalProtocol") + count(SG + "Report"),
+            "areas": count(SG + "Area"),
+            "discrepancies": count(SG + "Discrepancy"),
+        },
+        "featured": refs(
+            cat,
+            [
+                x
+                for x in (
+                    SGD + "kind-youth-offending-team",
+                    SGD + "merseyside-smb",
+                    SGD + "merseyside-protocol-2017",
+                    SGD + "london-report-2004",
+                    LEGISLATION + "ukpga/2003/44/section/325",
+                    SGD + "mappa-area-merseyside",
+                )
+                if cat.has(x)
+            ],
+        ),
+    }

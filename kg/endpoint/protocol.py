@@ -1,0 +1,500 @@
+"""SPARQL 1.1 Protocol: request parsing, content negotiation, result serialisation.
+
+Request parsing follows https://www.w3.org/TR/sparql11-protocol/ section 2.1: a
+query by ``GET`` (``?query=``), by ``POST`` of an HTML form
+(``application/x-www-form-urlencoded``) or by ``POST`` of the query itself
+(``application/sparql-query``), with any number of ``default-graph-uri`` and
+``named-graph-uri`` parameters. Updates (``update=``, ``application/sparql-update``)
+are refused with 403: the endpoint is read-only.
+
+Results are serialised by pyoxigraph (Rust), never term by term in Python:
+
+* SELECT and ASK: SPARQL Results JSON (default), XML, CSV and TSV;
+* CONSTRUCT and DESCRIBE: Turtle (default), N-Triples, JSON-LD and RDF/XML.
+
+The format is chosen by a ``format`` parameter (also read as ``output`` and
+``results``, which SPARQLWrapper sends) when there is one, else by ``Accept``.
+
+The row limit: solutions are first written as TSV (one line per row) and triples as
+N-Triples (one line per triple) into a sink that stops the engine at the limit;
+the kept lines are then converted to the requested format. The conversion is a
+Rust parse and write and costs about 3.5 microseconds a row.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from kg.config import PREFIXES
+from kg.endpoint.errors import (
+    BadRequestError,
+    ForbiddenError,
+    NotAcceptableError,
+    UnsupportedMediaTypeError,
+)
+
+SOLUTIONS = "solutions"  # SELECT and ASK results
+GRAPH = "graph"  # CONSTRUCT and DESCRIBE results
+
+
+@dataclass(frozen=True)
+class ResultFormat:
+    """One result format.
+
+    Attributes:
+        name: short name, also the canonical ``format`` parameter value.
+        media_type: the ``Content-Type`` of responses in this format.
+        kind: :data:`SOLUTIONS` or :data:`GRAPH`.
+        names: other ``format`` values meaning this format.
+        accepts: other media types (in ``Accept``) meaning this format.
+    """
+
+    name: str
+    media_type: str
+    kind: str
+    names: tuple[str, ...] = ()
+    accepts: tuple[str, ...] = ()
+
+    @property
+    def content_type(self) -> str:
+        textual = self.media_type.startswith("text/") or self.media_type.endswith(
+            ("+json", "+xml", "/json", "/xml", "n-triples")
+        )
+        return f"{self.media_type}; charset=utf-8" if textual else self.media_type
+
+    @property
+    def results_format(self) -> ox.QueryResultsFormat:
+        return _RESULTS_FORMATS[self.name]
+
+    @property
+    def rdf_format(self) -> ox.RdfFormat:
+        return _RDF_FORMATS[self.name]
+
+
+# In order of preference: the first of each kind is the default.
+FORMATS: tuple[ResultFormat, ...] = (
+    ResultFormat(
+        "json",
+        "application/sparql-results+json",
+        SOLUTIONS,
+        ("srj", "sparql-results+json"),
+        ("application/json",),
+    ),
+    ResultFormat(
+        "xml",
+        "application/sparql-results+xml",
+        SOLUTIONS,
+        ("srx", "sparql-results+xml"),
+        ("application/xml", "text/xml"),
+    ),
+    ResultFormat("csv", "text/csv", SOLUTIONS),
+    ResultFormat("tsv", "text/tab-separated-values", SOLUTIONS),
+    ResultFormat(
+        "turtle",
+        "text/turtle",
+        GRAPH,
+        ("ttl", "n3"),
+        ("application/x-turtle", "application/turtle", "text/n3", "text/rdf+n3", "application/n3"),
+    ),
+    ResultFormat(
+        "ntriples",
+        "application/n-triples",
+        GRAPH,
+        ("nt", "n-triples"),
+        ("text/plain", "text/ntriples"),
+    ),
+    ResultFormat(
+        "jsonld",
+        "application/ld+json",
+        GRAPH,
+        ("json-ld", "json"),
+        ("application/json", "application/x-json+ld"),
+    ),
+    ResultFormat(
+        "rdfxml",
+        "application/rdf+xml",
+        GRAPH,
+        ("rdf", "rdf+xml", "xml"),
+        ("application/xml", "text/xml"),
+    ),
+)
+BY_NAME = {f.name: f for f in FORMATS}
+DEFAULT = {SOLUTIONS: BY_NAME["json"], GRAPH: BY_NAME["turtle"]}
+
+_RESULTS_FORMATS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+_RDF_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+}
+FORMAT_PARAMS = ("format", "output", "results")
+
+
+def format_names(kind: str | None = None) -> str:
+    return ", ".join(f.name for f in FORMATS if kind is None or f.kind == kind)
+
+
+# ------------------------------------------------------------------- negotiation
+
+
+@dataclass(frozen=True)
+class Negotiated:
+    """The format for each kind of result (``None``: nothing acceptable)."""
+
+    solutions: ResultFormat | None
+    graph: ResultFormat | None
+    requested: str  # what the client asked for, for messages
+
+    def for_kind(self, kind: str) -> ResultFormat:
+        chosen = self.solutions if kind == SOLUTIONS else self.graph
+        if chosen is None:
+            what = "SELECT and ASK" if kind == SOLUTIONS else "CONSTRUCT and DESCRIBE"
+            raise NotAcceptableError(
+                f"no format for {what} results matches {self.requested}; "
+                f"available: {format_names(kind)} (use the format parameter or Accept)"
+            )
+        return chosen
+
+
+_ACCEPT_ITEM_RE = re.compile(r"^\s*([^\s;/]+)/([^\s;]+)\s*(.*)$")
+
+
+def parse_accept(header: str) -> list[tuple[str, str, float]]:
+    """``Accept`` as (type, subtype, q) entries; malformed entries are skipped."""
+    entries = []
+    for item in header.split(","):
+        match = _ACCEPT_ITEM_RE.match(item)
+        if not match:
+            continue
+        q = 1.0
+        for param in match[3].split(";"):
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = max(0.0, min(1.0, float(value.strip())))
+                except ValueError:
+                    q = 0.0
+        entries.append((match[1].lower(), match[2].lower(), q))
+    return entries
+
+
+def _accept_q(entries: Sequence[tuple[str, str, float]], media_type: str) -> float:
+    """The q of ``media_type``: from the most specific matching range (RFC 9110)."""
+    mtype, _, subtype = media_type.partition("/")
+    best_specificity, q = -1, 0.0
+    for etype, esub, eq in entries:
+        if etype == mtype and esub == subtype:
+            specificity = 2
+        elif etype == mtype and esub == "*":
+            specificity = 1
+        elif etype == "*" and esub == "*":
+            specificity = 0
+        else:
+            continue
+        if specificity > best_specificity:
+            best_specificity, q = specificity, eq
+    return q
+
+
+def _best(entries: Sequence[tuple[str, str, float]], kind: str) -> ResultFormat | None:
+    best: ResultFormat | None = None
+    best_q = 0.0
+    for fmt in FORMATS:
+        if fmt.kind != kind:
+            continue
+        # wildcards match a format's own media type; its aliases only exactly
+        q = _accept_q(entries, fmt.media_type)
+        for alias in fmt.accepts:
+            mtype, _, subtype = alias.partition("/")
+            q = max([q] + [eq for t, st, eq in entries if (t, st) == (mtype, subtype)])
+        if q > best_q:  # ties: the earlier (preferred) format wins
+            best, best_q = fmt, q
+    return best
+
+
+def negotiate(accept: str | None, format_param: str | None = None) -> Negotiated:
+    """Choose the result formats.
+
+    ``format_param`` (a short name such as ``csv`` or a media type) wins over
+    ``Accept``. An unknown ``format`` is 406. Without either, the defaults (JSON,
+    Turtle) apply, also for a kind that ``Accept`` does not match.
+    """
+    if format_param is not None and format_param.strip():
+        value = format_param.strip().lower()
+        found: dict[str, ResultFormat] = {}
+        for fmt in FORMATS:
+            media = value.split(";")[0].strip()
+            if value in (fmt.name, *fmt.names) or media in (fmt.media_type, *fmt.accepts):
+                found.setdefault(fmt.kind, fmt)
+        if not found:
+            raise NotAcceptableError(
+                f"unknown format {format_param!r}; use one of {format_names()} or a media type"
+            )
+        return Negotiated(found.get(SOLUTIONS), found.get(GRAPH), f"format={format_param}")
+    if accept is None or not accept.strip():
+        return Negotiated(DEFAULT[SOLUTIONS], DEFAULT[GRAPH], "the defaults")
+    entries = parse_accept(accept)
+    # An Accept that no format of a kind matches gets that kind's default: clients
+    # such as rdflib's SPARQLStore send one Accept for every kind of query.
+    return Negotiated(
+        _best(entries, SOLUTIONS) or DEFAULT[SOLUTIONS],
+        _best(entries, GRAPH) or DEFAULT[GRAPH],
+        f"Accept: {accept}",
+    )
+
+
+def prefers_html(accept: str | None) -> bool:
+    """A browser: ``text/html`` ranks above every RDF format."""
+    if not accept:
+        return False
+    entries = parse_accept(accept)
+    html = _accept_q(entries, "text/html")
+    rdf = max(_accept_q(entries, m) for f in FORMATS if f.kind == GRAPH for m in (f.media_type,))
+    return html > 0 and html >= rdf and any(e[:2] == ("text", "html") for e in entries)
+
+
+# ---------------------------------------------------------------- request parsing
+
+
+@dataclass(frozen=True)
+class SparqlRequest:
+    """A protocol request: the query and the dataset it names (if any)."""
+
+    query: str | None
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    format: str | None = None
+
+    @property
+    def has_protocol_dataset(self) -> bool:
+        return bool(self.default_graphs or self.named_graphs)
+
+
+def _one(values: Sequence[str], name: str) -> str | None:
+    if not values:
+        return None
+    if len(values) > 1:
+        raise BadRequestError(f"the {name!r} parameter is given {len(values)} times; give it once")
+    return values[0]
+
+
+def _check_iris(values: Sequence[str], name: str) -> tuple[str, ...]:
+    out = []
+    for value in values:
+        value = value.strip()
+        try:
+            ox.NamedNode(value)
+        except ValueError:
+            raise BadRequestError(f"{name} {value!r} is not an absolute IRI") from None
+        if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", value):
+            raise BadRequestError(f"{name} {value!r} is not an absolute IRI")
+        out.append(value)
+    return tuple(out)
+
+
+def parse_request(
+    method: str,
+    content_type: str | None,
+    args: Mapping[str, Sequence[str]],
+    form: Mapping[str, Sequence[str]] | None = None,
+    body: bytes | None = None,
+) -> SparqlRequest:
+    """Read a SPARQL Protocol request.
+
+    Args:
+        method: ``GET`` or ``POST``.
+        content_type: the request's ``Content-Type`` (POST).
+        args: URL query parameters (name -> list of values).
+        form: the decoded form body for ``application/x-www-form-urlencoded``.
+        body: the raw body for ``application/sparql-query``.
+
+    Raises:
+        ForbiddenError: an update request (403).
+        UnsupportedMediaTypeError: a POST body of another type (415).
+        BadRequestError: a repeated ``query``, a bad graph IRI, non-UTF-8 text (400).
+    """
+    params: dict[str, list[str]] = {k: list(v) for k, v in args.items()}
+    media = (content_type or "").split(";")[0].strip().lower()
+    query: str | None
+    if method == "POST":
+        if media == "application/sparql-update":
+            raise ForbiddenError("SPARQL Update is not allowed: this endpoint is read-only")
+        if media == "application/x-www-form-urlencoded":
+            for name, values in (form or {}).items():
+                params.setdefault(name, []).extend(values)
+            query = None
+        elif media == "application/sparql-query":
+            try:
+                query = (body or b"").decode("utf-8")
+            except UnicodeDecodeError as e:
+                raise BadRequestError(f"the query is not valid UTF-8 (byte {e.start})") from None
+            if "query" in params:
+                raise BadRequestError("give the query either as the body or as query=, not both")
+        elif not media and not body:
+            query = None  # a bodiless POST with the query in the URL
+        else:
+            raise UnsupportedMediaTypeError(
+                f"POST a query as application/sparql-query or as an "
+                f"application/x-www-form-urlencoded form, not {media or 'an untyped body'}"
+            )
+    else:
+        query = None
+    if "update" in params:
+        raise ForbiddenError("SPARQL Update is not allowed: this endpoint is read-only")
+    if query is None:
+        query = _one(params.get("query", []), "query")
+    fmt = None
+    for name in FORMAT_PARAMS:
+        values = [v for v in params.get(name, []) if v.strip()]
+        if values:
+            fmt = values[0]
+            break
+    return SparqlRequest(
+        query=query,
+        default_graphs=_check_iris(params.get("default-graph-uri", []), "default-graph-uri"),
+        named_graphs=_check_iris(params.get("named-graph-uri", []), "named-graph-uri"),
+        format=fmt,
+    )
+
+
+# ---------------------------------------------------------------- serialisation
+
+
+@dataclass
+class Rendered:
+    """A serialised result."""
+
+    body: bytes
+    media_type: str
+    kind: str
+    rows: int | None = None  # solutions or triples written (None for ASK)
+    truncated: bool = False
+    headers: dict[str, str] = field(default_factory=dict)
+    engine_seconds: float | None = None  # running and serialising, in the worker
+
+
+class _CutError(Exception):
+    """Raised inside the sink to stop the engine at the row limit."""
+
+
+class _LineCapSink:
+    """A file-like sink keeping at most ``max_lines`` newline-terminated lines."""
+
+    def __init__(self, max_lines: int) -> None:
+        self.max_lines = max_lines
+        self.parts: list[bytes] = []
+        self.lines = 0
+        self.cut = False
+
+    def write(self, data: bytes) -> int:
+        chunk = bytes(data)
+        count = chunk.count(b"\n")
+        if self.lines + count > self.max_lines:
+            index = -1
+            for _ in range(self.max_lines - self.lines):
+                index = chunk.index(b"\n", index + 1)
+            self.parts.append(chunk[: index + 1])
+            self.lines = self.max_lines
+            self.cut = True
+            raise _CutError
+        self.parts.append(chunk)
+        self.lines += count
+        return len(chunk)
+
+    def flush(self) -> None:
+        pass
+
+    def getvalue(self) -> bytes:
+        return b"".join(self.parts)
+
+
+def _capped(write: object, max_lines: int) -> _LineCapSink:
+    sink = _LineCapSink(max_lines)
+    try:
+        write(sink)  # type: ignore[operator]
+    except _CutError:
+        pass
+    except OSError as e:
+        # pyoxigraph wraps exceptions raised by the sink; keep ours, re-raise others
+        if not sink.cut:
+            raise
+        del e
+    return sink
+
+
+def render_solutions(solutions: ox.QuerySolutions, fmt: ResultFormat, max_rows: int) -> Rendered:
+    """Serialise SELECT solutions in ``fmt``, keeping at most ``max_rows`` rows."""
+    sink = _capped(
+        lambda out: solutions.serialize(out, format=ox.QueryResultsFormat.TSV), max_rows + 1
+    )
+    tsv = sink.getvalue()
+    rows = max(0, tsv.count(b"\n") - 1)
+    if fmt.name == "tsv":
+        body = tsv
+    else:
+        parsed = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
+        body = parsed.serialize(format=fmt.results_format)
+    return Rendered(body, fmt.content_type, SOLUTIONS, rows=rows, truncated=sink.cut)
+
+
+def render_boolean(value: bool, fmt: ResultFormat) -> Rendered:
+    """Serialise an ASK result in ``fmt``."""
+    if fmt.name == "csv" or fmt.name == "tsv":
+        # pyoxigraph writes these too, but the W3C notes define no boolean form
+        body = b"true" if value else b"false"
+        if fmt.name == "csv":
+            body = b"_askResult\r\n" + body + b"\r\n"
+        else:
+            body = b"?_askResult\n" + body + b"\n"
+        return Rendered(body, fmt.content_type, SOLUTIONS)
+    data = ox.parse_query_results(
+        b'{"head":{},"boolean":' + (b"true" if value else b"false") + b"}",
+        format=ox.QueryResultsFormat.JSON,
+    )
+    return Rendered(data.serialize(format=fmt.results_format), fmt.content_type, SOLUTIONS)
+
+
+def render_triples(
+    triples: ox.QueryTriples | Iterable[ox.Triple],
+    fmt: ResultFormat,
+    max_rows: int,
+    prefixes: Mapping[str, str] | None = None,
+) -> Rendered:
+    """Serialise CONSTRUCT/DESCRIBE triples in ``fmt``, at most ``max_rows`` of them."""
+    if isinstance(triples, ox.QueryTriples):
+        source = triples
+        sink = _capped(lambda out: source.serialize(out, format=ox.RdfFormat.N_TRIPLES), max_rows)
+    else:
+        items = iter(triples)
+        sink = _capped(
+            lambda out: ox.serialize(items, out, format=ox.RdfFormat.N_TRIPLES), max_rows
+        )
+    ntriples = sink.getvalue()
+    rows = ntriples.count(b"\n")
+    if fmt.name == "ntriples":
+        body = ntriples
+    else:
+        parsed = [q.triple for q in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)]
+        try:
+            body = ox.serialize(
+                parsed,
+                format=fmt.rdf_format,
+                prefixes=dict(PREFIXES if prefixes is None else prefixes)
+                if fmt.name != "ntriples"
+                else None,
+            )
+        except (ValueError, OSError) as e:
+            raise NotAcceptableError(
+                f"this result cannot be written as {fmt.name} ({e}); ask for turtle or ntriples"
+            ) from None
+    return Rendered(body, fmt.content_type, GRAPH, rows=rows, truncated=sink.cut)

@@ -1,0 +1,196 @@
+"""Queries run in worker processes that are killed at the time and memory limits."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg.config import Settings
+from kg.endpoint import errors
+from kg.endpoint.workers import Job, WorkerPool
+from tests.endpoint.util import Listener
+
+pytestmark = pytest.mark.slow
+
+CROSS_PRODUCT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+PATHS = (
+    "SELECT (COUNT(*) AS ?n) WHERE { ?a (<http://x/p>|!<http://x/p>)* ?b . "
+    "?c (<http://x/p>|!<http://x/p>)* ?d . ?e (<http://x/p>|!<http://x/p>)* ?f . "
+    "?g (<http://x/p>|!<http://x/p>)* ?h }"
+)
+DOUBLING = (
+    'SELECT (STRLEN(?a9) AS ?n) WHERE { BIND("'
+    + "x" * 64
+    + '" AS ?a0) '
+    + " ".join(f"BIND(CONCAT({', '.join([f'?a{i}'] * 8)}) AS ?a{i + 1})" for i in range(9))
+    + " }"
+)
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+
+def _count(pool: WorkerPool, timeout: float = 10) -> int:
+    rendered = pool.run(Job(COUNT, solutions_format="json"), timeout)
+    return int(json.loads(rendered.body)["results"]["bindings"][0]["n"]["value"])
+
+
+@pytest.fixture
+def pool(basic_store: Settings) -> Iterator[WorkerPool]:
+    p = WorkerPool(basic_store.store_dir, size=1, memory_mb=512, mode="disk")
+    p.start()
+    try:
+        yield p
+    finally:
+        p.close()
+
+
+@pytest.mark.parametrize("query", [CROSS_PRODUCT, PATHS], ids=["cross product", "paths"])
+def test_runaway_query_is_stopped_and_the_worker_replaced(pool: WorkerPool, query: str) -> None:
+    before = set(pool.pids())
+    started = time.monotonic()
+    with pytest.raises(errors.QueryTimeoutError, match="stopped after 1 s"):
+        pool.run(Job(query), timeout=1.0)
+    assert time.monotonic() - started < 3
+    for pid in before:  # the work really ended: the process is gone
+        deadline = time.monotonic() + 2
+        while time.monotonic() < deadline and Path(f"/proc/{pid}").exists():
+            status = (
+                Path(f"/proc/{pid}/status").read_text() if Path(f"/proc/{pid}").exists() else ""
+            )
+            if "zombie" in status or not status:
+                break
+            time.sleep(0.01)
+        status = Path(f"/proc/{pid}/status").read_text() if Path(f"/proc/{pid}").exists() else ""
+        assert not status or "zombie" in status
+    started = time.monotonic()
+    assert _count(pool) > 0  # the (only) worker is free again
+    assert time.monotonic() - started < 1.0
+    assert pool.replacements == 1 and pool.alive == 1
+
+
+def test_other_queries_are_not_held_up(basic_store: Settings) -> None:
+    pool = WorkerPool(basic_store.store_dir, size=2, memory_mb=512, mode="disk")
+    pool.start()
+    try:
+        failures: list[Exception] = []
+
+        def runaway() -> None:
+            try:
+                pool.run(Job(CROSS_PRODUCT), timeout=3.0)
+            except Exception as e:  # noqa: BLE001
+                failures.append(e)
+
+        thread = threading.Thread(target=runaway)
+        thread.start()
+        time.sleep(0.3)
+        started = time.monotonic()
+        assert _count(pool) > 0
+        assert time.monotonic() - started < 0.5
+        thread.join()
+        assert isinstance(failures[0], errors.QueryTimeoutError)
+    finally:
+        pool.close()
+
+
+def test_memory_limit_stops_the_query_not_the_server(pool: WorkerPool) -> None:
+    with pytest.raises(errors.QueryMemoryError, match="memory limit"):
+        pool.run(Job(DOUBLING), timeout=60)
+    assert _count(pool) > 0
+
+
+def test_a_crash_of_the_engine_is_contained(pool: WorkerPool) -> None:
+    # the guard refuses this up front; sent straight to a worker, pyoxigraph crashes
+    deep = "SELECT * WHERE " + "{" * 20000 + " ?s ?p ?o " + "}" * 20000
+    with pytest.raises(errors.ServiceUnavailableError, match="crashed the query engine|memory"):
+        pool.run(Job(deep), timeout=30)
+    assert _count(pool) > 0
+
+
+def test_workers_have_no_network(pool: WorkerPool, listener: Listener) -> None:
+    if not pool.sandboxed:
+        pytest.skip(f"no network namespace here ({pool.network}); the guard alone stops SERVICE")
+    # straight to a worker, past the guard: the engine would connect, but cannot
+    query = f"SELECT * WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}"
+    with pytest.raises(errors.BadRequestError, match="could not be evaluated"):
+        pool.run(Job(query), timeout=10)
+    time.sleep(0.3)
+    assert listener.connections == []
+
+
+def _version(root: Path, name: str, n: int) -> Path:
+    version = root / name
+    version.mkdir()
+    store = ox.Store(str(version / "db"))
+    store.extend(
+        ox.Quad(
+            ox.NamedNode(f"http://ex/{i}"),
+            ox.NamedNode("http://ex/p"),
+            ox.Literal(str(i)),
+            ox.NamedNode("http://ex/g"),
+        )
+        for i in range(n)
+    )
+    store.flush()
+    del store
+    (version / "manifest.json").write_text(json.dumps({"graphs": {"http://ex/g": n}}))
+    return version
+
+
+@pytest.mark.parametrize("mode", ["disk", "memory"])
+def test_a_new_build_is_served_without_restart(tmp_path: Path, mode: str) -> None:
+    _version(tmp_path, "store.v-1", 3)
+    _version(tmp_path, "store.v-2", 5)
+    link = tmp_path / "store"
+    os.symlink("store.v-1", link)
+    pool = WorkerPool(link, size=1, memory_mb=512, mode=mode)
+    pool.start()
+    try:
+        if mode == "memory":
+            assert pool.memory_ready.wait(30)
+        assert _count(pool) == 3
+        tmp = tmp_path / "store.tmp"
+        os.symlink("store.v-2", tmp)
+        os.replace(tmp, link)
+        assert _count(pool) == 5
+    finally:
+        pool.close()
+
+
+def test_memory_mode_serves_the_same_answers(basic_store: Settings) -> None:
+    pool = WorkerPool(basic_store.store_dir, size=1, memory_mb=512, mode="memory")
+    started = time.monotonic()
+    pool.start()
+    try:
+        assert time.monotonic() - started < 5  # serving (from disk) before the load ends
+        from_disk = _count(pool)
+        assert pool.memory_ready.wait(30)
+        assert _count(pool) == from_disk
+        assert pool.alive == 1
+    finally:
+        pool.close()
+
+
+def test_close_stops_every_process(basic_store: Settings) -> None:
+    pool = WorkerPool(basic_store.store_dir, size=2, memory_mb=512, mode="memory")
+    pool.start()
+    pool.memory_ready.wait(30)
+    pids = pool.pids() + pool.zygote_pids()
+    assert len(pids) >= 4
+    pool.close()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        alive = [
+            p
+            for p in pids
+            if Path(f"/proc/{p}").exists() and "zombie" not in Path(f"/proc/{p}/status").read_text()
+        ]
+        if not alive:
+            break
+        time.sleep(0.05)
+    assert not alive

@@ -1,0 +1,56 @@
+"""Fixtures for the hostile-input tests (docs: /work/shared/reference/hostile-inputs.md).
+
+``hostile_server`` is ONE ``kg serve`` subprocess on the repository's own data (the
+session's ``real_store``), with the endpoint tests' small limits. ``listener`` is the
+endpoint tests' loopback listener: any connection it records is an outbound fetch.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from kg.config import Settings
+from tests.endpoint.conftest import listener  # noqa: F401  (re-exported fixture)
+from tests.endpoint.util import TEST_LIMITS, Server, http, run_server
+from webui import create_app
+
+
+@pytest.fixture(scope="session")
+def hostile_server(
+    real_store: Settings, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    with run_server(real_store, tmp_path_factory.mktemp("hostile-serve"), **TEST_LIMITS) as s:
+        yield s
+
+
+@pytest.fixture(scope="session")
+def hostile_app(real_store: Settings) -> Flask:
+    return create_app({"KG_SETTINGS": real_store, "TESTING": True})
+
+
+@pytest.fixture()
+def hostile_client(hostile_app: Flask) -> FlaskClient:
+    return hostile_app.test_client()
+
+
+def quad_count(server: Server) -> int:
+    """The store's total quads, from /index.json."""
+    status, _, body = http("GET", server.url + "/index.json", timeout=10)
+    assert status == 200, body[:500]
+    return int(json.loads(body)["total_quads"])
+
+
+def assert_responsive(server: Server, within: float = 1.0) -> None:
+    """The server answers a simple request within ``within`` seconds."""
+    start = time.monotonic()
+    status, _, _ = http("GET", server.url + "/index.json", timeout=within + 4)
+    elapsed = time.monotonic() - start
+    assert server.process.poll() is None, f"kg serve died:\n{server.log()[-3000:]}"
+    assert status == 200
+    assert elapsed < within, f"a simple request took {elapsed:.2f}s after the hostile input"

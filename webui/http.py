@@ -1,0 +1,148 @@
+"""Request helpers shared by the views: parameters, dates, formats, links."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import current_app, g, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
+
+from kg.browse import BadParameterError, Catalog, CatalogCache, parse_as_at
+from kg.browse.common import LEGISLATION
+from kg.config import PREFIXES, SGD, Settings
+from kg.store import StoreReader
+
+#: Sent with every response. No inline scripts or styles; data: and blob: images
+#: only for the diagram's PNG export.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+#: Suffixes of machine-readable twins.
+SUFFIXES = {".json": "json", ".ttl": "ttl", ".jsonld": "jsonld"}
+MEDIA = {
+    "html": "text/html",
+    "json": "application/json",
+    "ttl": "text/turtle",
+    "jsonld": "application/ld+json",
+}
+
+
+@dataclass
+class KGState:
+    """What the app keeps between requests."""
+
+    settings: Settings
+    reader: StoreReader
+    catalogs: CatalogCache
+
+
+def state() -> KGState:
+    return current_app.extensions["kg"]
+
+
+def catalog() -> Catalog:
+    return state().catalogs.get()
+
+
+def params(*allowed: str) -> dict[str, str]:
+    """The query parameters, refusing any the page does not know (400)."""
+    known = set(allowed) | {"as_at"}
+    values: dict[str, str] = {}
+    for name in request.args:
+        if name not in known:
+            raise BadParameterError(
+                f"this page has no parameter {name!r}",
+                field=name,
+                expected="one of: " + ", ".join(sorted(known)),
+            )
+        got = request.args.getlist(name)
+        if len(got) > 1:
+            raise BadParameterError(
+                f"parameter {name!r} is given {len(got)} times", field=name, expected="one value"
+            )
+        values[name] = got[0]
+    return values
+
+
+def as_at() -> date:
+    """The page's date (``?as_at=YYYY-MM-DD``, default today); remembered for links."""
+    raw = request.args.get("as_at")
+    value = parse_as_at(raw)
+    g.as_at = value
+    g.as_at_explicit = bool(raw and raw.strip())
+    return value
+
+
+def with_date(href: str | None) -> str | None:
+    """``href`` carrying this request's explicit date, so clicking keeps the date."""
+    if not href:
+        return href
+    if not getattr(g, "as_at_explicit", False) or not href.startswith("/"):
+        return href
+    path, hash_, fragment = href.partition("#")
+    sep = "&" if "?" in path else "?"
+    return f"{path}{sep}{urlencode({'as_at': g.as_at.isoformat()})}{hash_}{fragment}"
+
+
+def url_with(path: str, **changes: str | None) -> str:
+    """``path`` with the current query parameters, changed as given (None removes)."""
+    args = {k: v for k, v in request.args.items()}
+    for k, v in changes.items():
+        if v is None:
+            args.pop(k, None)
+        else:
+            args[k] = v
+    return path + ("?" + urlencode(args) if args else "")
+
+
+def negotiate(default: str = "html", allowed: tuple[str, ...] = ("html", "json")) -> str:
+    """The format the client asked for with ``Accept``."""
+    offers = [MEDIA[f] for f in allowed]
+    best = request.accept_mimetypes.best_match(offers, default=MEDIA[default])
+    for name in allowed:
+        if MEDIA[name] == best:
+            return name
+    return default
+
+
+def split_suffix(path: str) -> tuple[str, str | None]:
+    for suffix, fmt in SUFFIXES.items():
+        if path.endswith(suffix):
+            return path[: -len(suffix)], fmt
+    return path, None
+
+
+def resolve_iri(text: str, field: str, default_ns: str = SGD) -> str:
+    """An IRI from a form value: a full http(s) IRI, ``prefix:name`` or a bare sgd name."""
+    value = text.strip()
+    if value.startswith(("https://", "http://")):
+        return value
+    if ":" in value:
+        prefix, _, local = value.partition(":")
+        if prefix in PREFIXES:
+            return PREFIXES[prefix] + local
+        raise BadParameterError(
+            f"unknown prefix {prefix!r} in {value!r}",
+            field=field,
+            expected="a full IRI, or one of the prefixes " + ", ".join(PREFIXES),
+        )
+    if default_ns == LEGISLATION or value.startswith(("ukpga/", "uksi/")):
+        return LEGISLATION + value
+    return default_ns + value
+
+
+def render(fmt: str, template: str, data: dict[str, Any], status: int = 200) -> ResponseReturnValue:
+    """The page as HTML, or its JSON twin (the same ``data``)."""
+    if fmt == "json":
+        response = jsonify(data)
+        response.status_code = status
+        response.headers["Vary"] = "Accept"
+        return response
+    html = render_template(template, page=data)
+    return html, status, {"Vary": "Accept"}
