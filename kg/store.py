@@ -34,10 +34,10 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg import __version__
+from kg.checks import load_checks, raise_for_problems, run_checks
 from kg.config import INFERRED_GRAPH, ONTOLOGY_GRAPH, Settings
 from kg.errors import BuildLockedError, KGError, StoreMissingError
 from kg.load import load_inputs
-from kg.checks import load_checks, raise_for_problems, run_checks
 from kg.rules import apply_rules, load_rules
 
 try:
