@@ -89,8 +89,7 @@ def test_unverified_facts_carry_their_status(store: ox.Store, local: str, why: s
 
 def test_every_discrepancy_of_the_fact_sheet_is_recorded_with_both_sides(store: ox.Store) -> None:
     discrepancies = [
-        q.subject
-        for q in store.quads_for_pattern(None, RDF_TYPE, ox.NamedNode(SG + "Discrepancy"))
+        q.subject for q in store.quads_for_pattern(None, RDF_TYPE, ox.NamedNode(SG + "Discrepancy"))
     ]
     codes = {_objects(store, d, SG + "discrepancyCode")[0].value for d in discrepancies}
     assert codes == {f"D{n}" for n in range(1, 15)}
