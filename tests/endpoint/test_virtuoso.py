@@ -41,7 +41,8 @@ VIRTUOSO_DEFECTS = {
     "cq18-in-force-at-date": "Virtuoso 7.2.5 drops some ?bearingKinds values (13 of 73 "
     "rows differ): the OPTIONAL holding a UNION over role assignments with date FILTERs",
     "cq19-provision-duties-and-reliance": "Virtuoso 7.2.5 fails to compile it "
-    "(SQ156 'Internal Optimized compiler error': zero-or-more path over an alternative)",
+    "(SQ156 'Internal Optimized compiler error: unknown table for a column' on the "
+    "UNION of GRAPH patterns joined with sg:partOf*)",
 }
 
 
