@@ -409,7 +409,7 @@ def virtuoso_bench(
         )
         started = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-m", "kg", "push", server.gsp_url, "-q", "--batch", "50000"],
+            [sys.executable, "-m", "kg", "push", server.gsp_url, "-q", "--batch", "10000"],
             env=env,
             cwd=REPO,
             check=True,

@@ -23,6 +23,7 @@ for; never on the command line.
 
 from __future__ import annotations
 
+import http.client
 import time
 import urllib.error
 import urllib.parse
@@ -142,9 +143,21 @@ def _send(
         headers={"Content-Type": content_type, "User-Agent": USER_AGENT},
     )
     try:
-        with opener.open(request, timeout=timeout) as response:
-            response.read()
-            return response.status
+        try:
+            with opener.open(request, timeout=timeout) as response:
+                response.read()
+                return response.status
+        except (urllib.error.URLError, ConnectionError, http.client.RemoteDisconnected) as e:
+            reason = getattr(e, "reason", e)
+            if isinstance(e, urllib.error.HTTPError) or not isinstance(
+                reason, ConnectionResetError | BrokenPipeError | http.client.RemoteDisconnected
+            ):
+                raise
+            # once more: both PUT (replace) and POST (add triples) can be repeated
+            time.sleep(1.0)
+            with opener.open(request, timeout=timeout) as response:
+                response.read()
+                return response.status
     except urllib.error.HTTPError as e:
         detail = " ".join(e.read().decode("utf-8", "replace").split())[:300]
         hint = ""
