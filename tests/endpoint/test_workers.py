@@ -40,6 +40,15 @@ def _count(pool: WorkerPool, timeout: float = 10) -> int:
     return int(json.loads(rendered.body)["results"]["bindings"][0]["n"]["value"])
 
 
+def _running(pid: int) -> bool:
+    # the process may vanish between any two reads of /proc
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "zombie" not in status
+
+
 @pytest.fixture
 def pool(basic_store: Settings) -> Iterator[WorkerPool]:
     p = WorkerPool(basic_store.store_dir, size=1, memory_mb=512, mode="disk")
@@ -57,17 +66,11 @@ def test_runaway_query_is_stopped_and_the_worker_replaced(pool: WorkerPool, quer
     with pytest.raises(errors.QueryTimeoutError, match="stopped after 1 s"):
         pool.run(Job(query), timeout=1.0)
     assert time.monotonic() - started < 3
-    for pid in before:  # the work really ended: the process is gone
+    for pid in before:  # the work really ended: the process is gone (or a zombie)
         deadline = time.monotonic() + 2
-        while time.monotonic() < deadline and Path(f"/proc/{pid}").exists():
-            status = (
-                Path(f"/proc/{pid}/status").read_text() if Path(f"/proc/{pid}").exists() else ""
-            )
-            if "zombie" in status or not status:
-                break
+        while time.monotonic() < deadline and _running(pid):
             time.sleep(0.01)
-        status = Path(f"/proc/{pid}/status").read_text() if Path(f"/proc/{pid}").exists() else ""
-        assert not status or "zombie" in status
+        assert not _running(pid)
     started = time.monotonic()
     assert _count(pool) > 0  # the (only) worker is free again
     assert time.monotonic() - started < 1.0
@@ -185,11 +188,7 @@ def test_close_stops_every_process(basic_store: Settings) -> None:
     pool.close()
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
-        alive = [
-            p
-            for p in pids
-            if Path(f"/proc/{p}").exists() and "zombie" not in Path(f"/proc/{p}/status").read_text()
-        ]
+        alive = [p for p in pids if _running(p)]
         if not alive:
             break
         time.sleep(0.05)
