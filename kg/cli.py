@@ -71,7 +71,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import waitress
 
     from kg.errors import StoreMissingError
-    from kg.store import open_store
+    from kg.store import verify_store
 
     if args.store:
         settings = settings.with_(store_url=args.store)
@@ -93,7 +93,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
             )
     config: dict[str, object] = {"KG_SETTINGS": settings}
     if not settings.store_url:
-        open_store(settings)  # fail now, not on the first request, if nothing is built
+        verify_store(settings)  # fail now, not on the first request: nothing built, or damaged
         # start the SPARQL query workers while the web app loads (cold start)
         from kg.endpoint.workers import WorkerPool
 

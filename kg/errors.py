@@ -11,7 +11,7 @@ code  meaning
 2     bad input: unparsable or oversized file, inconsistent ontology,
       bad rule (or rules that never reach a fixpoint), bad query or
       parameter, bad configuration
-3     no built store (run ``kg build`` first)
+3     no usable built store: none yet, or damaged (run ``kg build``)
 69    a required external program (Java) is unavailable
 75    another build holds the build lock; try again later
 ====  ==========================================================
@@ -117,6 +117,10 @@ class StoreMissingError(KGError):
     """No built store exists where one is expected."""
 
     exit_code = 3
+
+
+class StoreCorruptError(StoreMissingError):
+    """The built store's files are not the ones its build wrote (damaged on disk)."""
 
 
 class ReasonerError(KGError):

@@ -19,6 +19,7 @@ running server can finish reading the version it has open.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import platform
@@ -36,7 +37,7 @@ import pyoxigraph as ox
 from kg import __version__
 from kg.checks import load_checks, raise_for_problems, run_checks
 from kg.config import INFERRED_GRAPH, ONTOLOGY_GRAPH, Settings
-from kg.errors import BuildLockedError, KGError, StoreMissingError
+from kg.errors import BuildLockedError, StoreCorruptError, StoreMissingError
 from kg.load import load_inputs
 from kg.rules import apply_rules, load_rules
 
@@ -140,6 +141,62 @@ def _prune_versions(store_dir: Path, keep: Path | None) -> list[Path]:
 
 def _timestamp() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def db_checksums(db: Path) -> dict[str, dict[str, Any]]:
+    """Size and SHA-256 of every file of a closed database directory.
+
+    A published version is only ever opened read-only, which leaves its files
+    byte for byte as the build wrote them, so these sums tell damage on disk.
+    """
+    sums = {}
+    for path in sorted(db.iterdir()):
+        if path.is_file():
+            digest = hashlib.sha256()
+            with path.open("rb") as f:
+                while chunk := f.read(1 << 20):
+                    digest.update(chunk)
+            sums[path.name] = {"bytes": path.stat().st_size, "sha256": digest.hexdigest()}
+    return sums
+
+
+def verify_store(settings: Settings) -> dict[str, Any]:
+    """Check the current store version against its manifest before serving it.
+
+    Returns the manifest.
+
+    Raises:
+        StoreMissingError: nothing has been built yet.
+        StoreCorruptError: a database file is missing, truncated or changed, or
+            the manifest is unreadable; the message names the file.
+    """
+    # one version throughout, even if a build publishes another meanwhile
+    version = settings.with_(store_dir=Path(os.path.realpath(settings.store_dir)))
+    manifest = read_manifest(version)
+    expected = manifest.get("db_files")
+    db = version.store_dir / DB_DIRNAME
+    where = settings.relative(settings.store_dir / DB_DIRNAME)
+    if not isinstance(expected, dict):
+        raise StoreCorruptError(
+            f"the store at {settings.relative(settings.store_dir)} has no file checksums "
+            "(built by an older version); rebuild it with `kg build`"
+        )
+    actual = db_checksums(db) if db.is_dir() else {}
+    for name, want in expected.items():
+        got = actual.get(name)
+        if got is None:
+            problem = "is missing"
+        elif got["bytes"] != want.get("bytes"):
+            problem = f"has {got['bytes']} bytes, not the {want.get('bytes')} the build wrote"
+        elif got["sha256"] != want.get("sha256"):
+            problem = "has changed since the build (checksum mismatch)"
+        else:
+            continue
+        raise StoreCorruptError(
+            f"the store is damaged: {where}/{name} {problem}; rebuild it with `kg build`"
+        )
+    open_store(version)  # and the engine opens it
+    return manifest
 
 
 def quad_counts(store: ox.Store) -> dict[str, int]:
@@ -251,7 +308,7 @@ def build_store(settings: Settings, progress: Progress = _quiet) -> BuildResult:
 
             counts = quad_counts(store)
             store.flush()
-            del store  # closes the database
+            del store  # closes the database: its files are final from here on
             durations["total"] = time.perf_counter() - started
 
             manifest = {
@@ -279,6 +336,7 @@ def build_store(settings: Settings, progress: Progress = _quiet) -> BuildResult:
                 "reasoner": {**reasoner, "inferred_added": len(new_inferred)},
                 "graphs": counts,
                 "total_quads": sum(counts.values()),
+                "db_files": db_checksums(tmp_dir / DB_DIRNAME),
                 "durations_seconds": {k: round(v, 3) for k, v in durations.items()},
             }
             manifest_path = tmp_dir / MANIFEST_NAME
@@ -318,7 +376,10 @@ def read_manifest(settings: Settings) -> dict[str, Any]:
     except FileNotFoundError:
         raise _missing(settings) from None
     except (OSError, ValueError) as e:
-        raise KGError(f"cannot read the store manifest {path}: {e}") from None
+        raise StoreCorruptError(
+            f"cannot read the store manifest {settings.relative(path)}: {e}; "
+            "rebuild it with `kg build`"
+        ) from None
 
 
 def open_store(settings: Settings, read_only: bool = True) -> ox.Store:
@@ -336,8 +397,10 @@ def open_store(settings: Settings, read_only: bool = True) -> ox.Store:
         raise _missing(settings)
     try:
         return ox.Store.read_only(str(db)) if read_only else ox.Store(str(db))
-    except OSError as e:
-        raise KGError(f"cannot open the store at {db}: {e}; rebuild it with `kg build`") from None
+    except (OSError, RuntimeError) as e:  # RuntimeError: RocksDB reports corruption
+        raise StoreCorruptError(
+            f"cannot open the store at {settings.relative(db)}: {e}; rebuild it with `kg build`"
+        ) from None
 
 
 class StoreReader:

@@ -1,6 +1,7 @@
 """The data-driven hostile-input suite (cases/*.yaml), over HTTP and through the CLI.
 
-Every case: the expected status (or exit code) and message; never a 5xx; no
+Every case: the expected status (or exit code) and message; never a 5xx (but
+the 503 a case expects at the time or memory limit); no
 traceback text; no connection to the loopback listener; the graph's quad count
 unchanged; and the service still answers a simple request within a second.
 """
@@ -41,7 +42,7 @@ def _check_text(text: str, expect: dict[str, Any]) -> None:
 
 def test_there_are_cases() -> None:
     refs = {case["ref"] for _, case in HTTP_CASES + CLI_CASES}
-    assert {1, 2, 3, 4, 6, 7, 8, 10, 11, 13, 14} <= refs
+    assert {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14} <= refs
 
 
 @pytest.mark.parametrize(("name", "case"), HTTP_CASES, ids=[n for n, _ in HTTP_CASES])
@@ -54,7 +55,11 @@ def test_http_case(name: str, case: dict[str, Any], hostile_server: Server, list
     )
     text = raw.decode("utf-8", errors="replace")
     expect = case["expect"]
-    assert status < 500, f"{name}: {status}\n{text[:3000]}\n{hostile_server.log()[-3000:]}"
+    # 503 is the intended answer at the time and memory limits, and only there
+    intended_503 = status == 503 and 503 in expect["status"]
+    assert status < 500 or intended_503, (
+        f"{name}: {status}\n{text[:3000]}\n{hostile_server.log()[-3000:]}"
+    )
     assert status in expect["status"], (
         f"{name}: {status}, expected {expect['status']}\n{text[:2000]}"
     )
