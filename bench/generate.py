@@ -52,6 +52,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from kg.config import GRAPH_BASE, INFERRED_GRAPH, ONTOLOGY_GRAPH, SG, SGD, Settings  # noqa: E402
+from kg.store import db_checksums  # noqa: E402
 
 SHARED_GRAPHS = {ONTOLOGY_GRAPH, GRAPH_BASE + "vocabulary"}
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -237,6 +238,7 @@ def write_store(quads: Iterator[ox.Quad], out: Path, source: str) -> dict:
         "base": source,
         "graphs": counts,
         "total_quads": sum(counts.values()),
+        "db_files": db_checksums(version / "db"),  # kg serve verifies them
         "durations_seconds": {"load": round(seconds, 3)},
     }
     (version / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
