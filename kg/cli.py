@@ -70,27 +70,33 @@ def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import waitress
 
-    from kg.errors import StoreMissingError
     from kg.store import verify_store
 
     if args.store:
         settings = settings.with_(store_url=args.store)
     if args.workers:
         settings = settings.with_(endpoint_workers=args.workers)
-    if settings.store_url:  # fail now, not on the first request, if unreachable
+    if settings.store_url:
+        # an external server that is down now may be back soon: serve anyway, say so
+        # plainly here and on every page (503) until it answers
         from kg.endpoint.errors import EndpointError
         from kg.remote import remote_store_for
 
         try:
             graphs = remote_store_for(settings).graphs()
         except EndpointError as e:
-            raise StoreMissingError(f"the SPARQL server at {settings.store_url}: {e}") from None
-        if not graphs:
             print(
-                f"kg serve: warning: no graphs under the project's graph IRIs at "
-                f"{settings.store_url}; load them with `kg push`",
+                f"kg serve: warning: {e}; serving anyway: pages and /sparql answer 503 "
+                "until the SPARQL server is back",
                 file=sys.stderr,
             )
+        else:
+            if not graphs:
+                print(
+                    f"kg serve: warning: no graphs under the project's graph IRIs at "
+                    f"{settings.store_url}; load them with `kg push`",
+                    file=sys.stderr,
+                )
     config: dict[str, object] = {"KG_SETTINGS": settings}
     if not settings.store_url:
         verify_store(settings)  # fail now, not on the first request: nothing built, or damaged

@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException
 from kg.browse import BadParameterError, CatalogCache, NotFoundError
 from kg.browse.common import page_path
 from kg.config import Settings
+from kg.endpoint.errors import EndpointError
 from kg.errors import KGError, QueryError, StoreMissingError
 from kg.remote import open_reader
 from webui.http import CONTENT_SECURITY_POLICY, KGState, url_with, with_date
@@ -49,6 +50,7 @@ ERROR_TITLES = {
     405: "Method not allowed",
     413: "The upload is too large",
     500: "Sorry, there is a problem with the service",
+    502: "The data server is not working properly",
     503: "The knowledge graph is not available",
 }
 
@@ -137,6 +139,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     def store_missing(e: StoreMissingError) -> ResponseReturnValue:
         return error_page(503, str(e), error=str(e))
 
+    @app.errorhandler(EndpointError)
+    def endpoint_error(e: EndpointError) -> ResponseReturnValue:
+        # from the external SPARQL server behind the pages: down (503), slow (503), failing (502)
+        return error_page(e.status, e.client_message())
+
     @app.errorhandler(KGError)
     def kg_error(e: KGError) -> ResponseReturnValue:
         return error_page(400, str(e))
@@ -160,6 +167,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        if response.status_code == 503 and request.blueprint != "sparql":
+            # no store yet, or the external server is down: worth trying again soon
+            response.headers.setdefault("Retry-After", "10")
         return response
 
     return app

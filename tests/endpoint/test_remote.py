@@ -132,16 +132,6 @@ def test_kg_serve_with_store_url(real_server: Server, real_store: Settings, tmp_
         assert status == 400 and b"refused the query" in body
 
 
-def test_kg_serve_with_unreachable_store_exits_3(real_store: Settings) -> None:
-    from tests.helpers import run_kg
-
-    result = run_kg(
-        ["serve", "--store", "http://127.0.0.1:9/sparql", "--port", "0"], real_store, timeout=60
-    )
-    assert result.returncode == 3
-    assert "cannot reach" in result.stderr and "Traceback" not in result.stderr
-
-
 # ---------------------------------------------------------------- kg push
 
 
