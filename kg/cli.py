@@ -112,9 +112,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         starting = threading.Thread(target=pool.start, name="kg-start-workers", daemon=True)
         starting.start()
         config["KG_SPARQL_POOL"] = pool
-    from webui import create_app
+    from webui import create_serving_app
 
-    app = create_app(config)
+    app = create_serving_app(config)
     logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
     sparql = app.extensions.get("kg_sparql")
     source = settings.store_url or settings.relative(settings.store_dir)

@@ -175,6 +175,19 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     return app
 
 
+def create_serving_app(config: Mapping[str, Any]) -> Flask:
+    """The app as ``kg serve`` runs it: never in debug or testing mode.
+
+    ``FLASK_DEBUG=1`` in the environment would otherwise switch Flask's debug
+    mode on (exceptions propagated, templates reloaded) on a public server.
+    """
+    app = create_app(config)
+    app.debug = False
+    app.testing = False
+    app.config.update(DEBUG=False, TESTING=False, PROPAGATE_EXCEPTIONS=False)
+    return app
+
+
 def _as_at_value() -> str:
     """The date field's value: the request's explicit date, else empty (today)."""
     as_at = getattr(g, "as_at", None)
