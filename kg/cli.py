@@ -103,12 +103,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         # start the SPARQL query workers while the web app loads (cold start)
         from kg.endpoint.workers import WorkerPool
 
-        pool = WorkerPool(
-            settings.store_dir,
-            size=settings.endpoint_workers,
-            memory_mb=settings.worker_memory_mb,
-            mode=settings.store_mode,
-        )
+        pool = WorkerPool.from_settings(settings)
         starting = threading.Thread(target=pool.start, name="kg-start-workers", daemon=True)
         starting.start()
         config["KG_SPARQL_POOL"] = pool

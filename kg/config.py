@@ -115,6 +115,11 @@ class Settings:
         max_query_depth: deepest accepted nesting of brackets and unary operators in a
             query; deeper is 400 (default 48).
         endpoint_workers: query worker processes (queries that run at once) (default 2).
+        long_query_after: seconds after which a running ``/sparql`` query is long: its
+            worker leaves the pool, at the lowest CPU priority, and is replaced at once
+            (default 0.5).
+        long_queries: long queries that may run at once; one more is stopped (503)
+            (default 2).
         worker_memory_mb: address-space limit of each query worker; a query needing
             more is stopped (503) (default 2048).
         store_mode: how the query workers hold the store: ``memory`` (default:
@@ -147,6 +152,8 @@ class Settings:
     max_query_bytes: int = 128 * 1024
     max_query_depth: int = 48
     endpoint_workers: int = 2
+    long_query_after: float = 0.5
+    long_queries: int = 2
     worker_memory_mb: int = 2048
     store_mode: str = "memory"
     cors_origin: str = "*"
@@ -176,6 +183,8 @@ class Settings:
             "max_query_bytes",
             "max_query_depth",
             "endpoint_workers",
+            "long_query_after",
+            "long_queries",
             "worker_memory_mb",
         ):
             if getattr(self, name) <= 0:
@@ -208,7 +217,8 @@ class Settings:
         ``KG_REASON`` (``0``/``false``/``no`` to skip HermiT); for the SPARQL endpoint
         ``KG_STORE_URL``, ``KG_STORE_DATASET``, ``KG_QUERY_TIMEOUT``,
         ``KG_MAX_RESULT_ROWS``, ``KG_MAX_QUERY_BYTES``, ``KG_MAX_QUERY_DEPTH``,
-        ``KG_ENDPOINT_WORKERS``, ``KG_WORKER_MEMORY_MB``, ``KG_STORE_MODE``,
+        ``KG_ENDPOINT_WORKERS``, ``KG_LONG_QUERY_AFTER``, ``KG_LONG_QUERIES``,
+        ``KG_WORKER_MEMORY_MB``, ``KG_STORE_MODE``,
         ``KG_CORS_ORIGIN``.
         """
         environ = os.environ if environ is None else environ
@@ -224,6 +234,7 @@ class Settings:
             ("KG_MAX_QUERY_BYTES", "max_query_bytes"),
             ("KG_MAX_QUERY_DEPTH", "max_query_depth"),
             ("KG_ENDPOINT_WORKERS", "endpoint_workers"),
+            ("KG_LONG_QUERIES", "long_queries"),
             ("KG_WORKER_MEMORY_MB", "worker_memory_mb"),
         ):
             raw = environ.get(var, "").strip()
@@ -232,12 +243,16 @@ class Settings:
                     overrides[name] = int(raw)
                 except ValueError:
                     raise ConfigError(f"{var}={raw!r} is not an integer") from None
-        raw = environ.get("KG_QUERY_TIMEOUT", "").strip()
-        if raw:
-            try:
-                overrides["query_timeout"] = float(raw)
-            except ValueError:
-                raise ConfigError(f"KG_QUERY_TIMEOUT={raw!r} is not a number of seconds") from None
+        for var, name in (
+            ("KG_QUERY_TIMEOUT", "query_timeout"),
+            ("KG_LONG_QUERY_AFTER", "long_query_after"),
+        ):
+            raw = environ.get(var, "").strip()
+            if raw:
+                try:
+                    overrides[name] = float(raw)
+                except ValueError:
+                    raise ConfigError(f"{var}={raw!r} is not a number of seconds") from None
         for var, name in (
             ("KG_STORE_URL", "store_url"),
             ("KG_STORE_DATASET", "store_dataset"),

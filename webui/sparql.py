@@ -116,12 +116,7 @@ class EmbeddedBackend:
 
 def make_pool(settings: Settings) -> WorkerPool:
     """The worker pool for ``settings`` (not started)."""
-    return WorkerPool(
-        settings.store_dir,
-        size=settings.endpoint_workers,
-        memory_mb=settings.worker_memory_mb,
-        mode=settings.store_mode,
-    )
+    return WorkerPool.from_settings(settings)
 
 
 class RemoteBackend:

@@ -17,6 +17,14 @@ Each worker also has
   worked;
 * no core dumps, and no ``SIGINT`` (Ctrl-C stops the server, which stops them).
 
+Long queries do not hold up short ones. Workers run at a lower CPU priority
+than the web process (nice 5), so pages stay quick while queries run. A query
+still running after ``long_after`` seconds (default 0.5) is moved out of the
+pool: its worker is niced to 19 and a replacement is started at once, so short
+queries always find a worker. At most ``long_slots`` such long queries run at
+once; one more is stopped there and answered 503 ("try again later"). A long
+query's worker is stopped when the query ends.
+
 Workers are forked by a small fork server (:func:`zygote_main`), a clean
 single-threaded Python process started once with only pyoxigraph and this module
 imported; never from the multi-threaded web server. Forking a replacement takes
@@ -46,7 +54,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kg.config import PREFIXES
+from kg.config import PREFIXES, Settings
 from kg.endpoint import errors
 from kg.endpoint.protocol import (
     BY_NAME,
@@ -64,6 +72,8 @@ log = logging.getLogger("kg.endpoint")
 DB_DIRNAME = "db"
 MANIFEST_NAME = "manifest.json"
 STORE_MODES = ("disk", "memory")
+WORKER_NICE = 5  # below the web process: pages first
+LONG_QUERY_NICE = 19  # a long query gets only the CPU nothing else wants
 
 
 @dataclass(frozen=True)
@@ -352,6 +362,8 @@ def zygote_main() -> None:
                 signal.signal(signal.SIGCHLD, signal.SIG_DFL)
                 _die_with_parent()
                 _no_core_dumps()
+                with contextlib.suppress(OSError):
+                    os.nice(WORKER_NICE)
                 _worker_loop(
                     Connection(theirs.detach()), store_dir, memory_mb, network, store, version
                 )
@@ -459,6 +471,9 @@ class WorkerPool:
             swaps in workers forked from it (they share the loaded store,
             copy-on-write). After a rebuild it loads the new version the same way.
         sandbox: put the workers in a private network namespace when possible.
+        long_after: seconds after which a running query counts as long: its
+            worker leaves the pool (reniced, replaced at once).
+        long_slots: long queries that may run at once; one more is stopped (503).
     """
 
     def __init__(
@@ -469,6 +484,8 @@ class WorkerPool:
         memory_mb: int = 2048,
         mode: str = "disk",
         sandbox: bool = True,
+        long_after: float = 0.5,
+        long_slots: int = 2,
         start_timeout: float = 60.0,
         load_timeout: float = 600.0,
     ) -> None:
@@ -481,6 +498,10 @@ class WorkerPool:
         self.sandbox = sandbox
         self.start_timeout = start_timeout
         self.load_timeout = load_timeout
+        self.long_after = long_after
+        self.long_slots = long_slots
+        self._long_slots = threading.BoundedSemaphore(long_slots)
+        self._long: set[_Worker] = set()  # running long queries, out of the pool
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._lock = threading.Lock()
         self._started = False
@@ -495,6 +516,18 @@ class WorkerPool:
         self.network: str | None = None
         self.replacements = 0
         self.memory_ready = threading.Event()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> WorkerPool:
+        """The pool ``settings`` describe (``endpoint_workers``, ``long_queries``, ...)."""
+        return cls(
+            settings.store_dir,
+            size=settings.endpoint_workers,
+            memory_mb=settings.worker_memory_mb,
+            mode=settings.store_mode,
+            long_after=settings.long_query_after,
+            long_slots=settings.long_queries,
+        )
 
     # -- lifecycle
 
@@ -612,6 +645,7 @@ class WorkerPool:
     def _forget(self, worker: _Worker) -> None:
         with self._lock:
             self._workers.discard(worker)
+            self._long.discard(worker)
             worker.zygote.workers -= 1
             done = [z for z in self._old if z.workers <= 0]
             self._old = [z for z in self._old if z.workers > 0]
@@ -627,12 +661,25 @@ class WorkerPool:
             self.replacements += 1
             threading.Thread(target=self._add_worker, daemon=True).start()
 
+    def _detach(self, worker: _Worker) -> None:
+        """Take a worker running a long query out of the pool and replace it."""
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, worker.pid, LONG_QUERY_NICE)
+        with self._lock:
+            self._workers.discard(worker)
+            self._long.add(worker)
+            closed = self._closed
+        if not closed:
+            self.replacements += 1
+            threading.Thread(target=self._add_worker, daemon=True).start()
+
     def close(self) -> None:
         """Stop the workers and the fork servers."""
         with self._lock:
             self._closed = True
-            workers = list(self._workers)
+            workers = list(self._workers | self._long)
             self._workers.clear()
+            self._long.clear()
             zygotes = [z for z in (self._disk, self._memory, *self._old) if z is not None]
             self._disk = self._memory = None
             self._old = []
@@ -653,6 +700,11 @@ class WorkerPool:
     def pids(self) -> list[int]:
         with self._lock:
             return [w.pid for w in self._workers]
+
+    def long_pids(self) -> list[int]:
+        """Workers running long queries, out of the pool."""
+        with self._lock:
+            return [w.pid for w in self._long]
 
     def zygote_pids(self) -> list[int]:
         with self._lock:
@@ -708,27 +760,65 @@ class WorkerPool:
 
     def _await(self, worker: _Worker, timeout: float) -> Rendered:
         started = time.monotonic()
+        window = min(self.long_after, timeout)
+        if not self._poll(worker, window):
+            if timeout <= window:
+                self._time_limit(worker, timeout)
+            if not self._long_slots.acquire(blocking=False):
+                self._replace(worker)
+                log.warning("a long query was stopped: %d already running", self.long_slots)
+                raise errors.ServiceUnavailableError(
+                    f"the query was stopped after {window:g} s because {self.long_slots} long "
+                    "queries are already running, the most at once; try again later, or "
+                    "narrow it down (more specific patterns, LIMIT)"
+                )
+            self._detach(worker)
+            try:
+                if not self._poll(worker, timeout - (time.monotonic() - started)):
+                    self._time_limit(worker, timeout)
+                return self._reply(worker, started, keep=False)
+            finally:
+                self._long_slots.release()
+        return self._reply(worker, started, keep=True)
+
+    @staticmethod
+    def _poll(worker: _Worker, seconds: float) -> bool:
         try:
-            ready = worker.conn.poll(timeout)
+            return worker.conn.poll(max(0.0, seconds))
         except (OSError, ValueError):
-            ready = True
-        if not ready:
+            return True  # the worker died: the read reports it
+
+    def _time_limit(self, worker: _Worker, timeout: float) -> None:
+        with self._lock:
+            long = worker in self._long
+        if long:
+            self._forget(worker)  # already replaced when it left the pool
+        else:
             self._replace(worker)
-            log.warning("query stopped at the time limit (%.1f s); worker replaced", timeout)
-            raise errors.QueryTimeoutError(
-                f"the query was stopped after {timeout:g} s, the time limit; "
-                "narrow it down (more specific patterns, LIMIT) and try again"
-            )
+        log.warning("query stopped at the time limit (%.1f s); worker replaced", timeout)
+        raise errors.QueryTimeoutError(
+            f"the query was stopped after {timeout:g} s, the time limit; "
+            "narrow it down (more specific patterns, LIMIT) and try again"
+        )
+
+    def _reply(self, worker: _Worker, started: float, *, keep: bool) -> Rendered:
+        """Read the worker's answer; back to the pool if ``keep``, else stop it."""
         try:
             tag, data = pickle.loads(worker.conn.recv_bytes())
         except (EOFError, OSError):
-            self._replace(worker)
+            if keep:
+                self._replace(worker)
+            else:
+                self._forget(worker)
             log.warning("query worker died after %.2f s; replaced", time.monotonic() - started)
             raise errors.QueryMemoryError(
                 f"the query was stopped: it needed more than the memory limit "
                 f"({self.memory_mb} MB per query) or crashed the query engine"
             ) from None
-        self._idle.put(worker)
+        if keep:
+            self._idle.put(worker)
+        else:
+            self._forget(worker)  # a long query's worker: already replaced
         if tag == "ok":
             return data
         raise _rebuild_error(data)

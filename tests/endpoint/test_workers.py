@@ -193,3 +193,66 @@ def test_close_stops_every_process(basic_store: Settings) -> None:
             break
         time.sleep(0.05)
     assert not alive
+
+
+def _nice(pid: int) -> int:
+    # field 19 of /proc/PID/stat, after the command name in parentheses
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+
+
+def test_long_queries_leave_the_pool_at_low_priority(basic_store: Settings) -> None:
+    pool = WorkerPool(
+        basic_store.store_dir, size=1, memory_mb=512, mode="disk", long_after=0.3, long_slots=2
+    )
+    pool.start()
+    try:
+        (worker,) = pool.pids()
+        assert _nice(worker) == 5  # every worker: below the web process
+        failures: list[Exception] = []
+
+        def runaway() -> None:
+            try:
+                pool.run(Job(CROSS_PRODUCT), timeout=4.0)
+            except Exception as e:  # noqa: BLE001
+                failures.append(e)
+
+        threads = [threading.Thread(target=runaway) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+            time.sleep(0.6)  # long by now: out of the pool, which has a new worker
+        assert len(pool.long_pids()) == 2 and worker in pool.long_pids()
+        assert all(_nice(pid) == 19 for pid in pool.long_pids())
+        assert pool.alive == 1 and set(pool.pids()).isdisjoint(pool.long_pids())
+        started = time.monotonic()
+        assert _count(pool) > 0  # a short query is not held up by the two long ones
+        assert time.monotonic() - started < 0.5
+
+        # a third long query while two run: stopped when it becomes long
+        started = time.monotonic()
+        with pytest.raises(errors.ServiceUnavailableError, match="2 long queries are already"):
+            pool.run(Job(PATHS), timeout=4.0)
+        assert time.monotonic() - started < 1.5
+        for thread in threads:
+            thread.join()
+        assert all(isinstance(f, errors.QueryTimeoutError) for f in failures), failures
+        assert len(failures) == 2 and pool.long_pids() == []
+        assert _count(pool) > 0 and pool.alive == 1
+    finally:
+        pool.close()
+
+
+def test_a_long_query_that_finishes_answers_and_its_worker_goes(basic_store: Settings) -> None:
+    pool = WorkerPool(basic_store.store_dir, size=1, memory_mb=512, mode="disk", long_after=0.02)
+    pool.start()
+    try:
+        (before,) = pool.pids()
+        slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # ~0.1 s
+        rendered = pool.run(Job(slow, solutions_format="json"), timeout=30)
+        assert int(json.loads(rendered.body)["results"]["bindings"][0]["n"]["value"]) > 0
+        assert before not in pool.pids() and pool.long_pids() == [] and pool.alive == 1
+        deadline = time.monotonic() + 2
+        while _running(before) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert not _running(before)
+    finally:
+        pool.close()
