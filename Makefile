@@ -6,6 +6,7 @@
 #   make assets npm ci, then copy the web UI's front-end assets into webui/static/vendor/
 #   make screenshots  refresh the README screenshots of the web UI (docs/img/)
 #   make bench  SPARQL endpoint benchmark on generated national-scale data (minutes)
+#   make load   load test: 50 clients for 30 s + 60 s against kg serve (about two minutes)
 
 PYTHON ?= python3
 VENV := .venv
@@ -14,7 +15,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run build test lint format clean install assets screenshots bench
+.PHONY: run build test lint format clean install assets screenshots bench load
 
 # (Re)install only when pyproject.toml is newer than the stamp.
 $(STAMP): pyproject.toml
@@ -64,6 +65,18 @@ test: build assets
 # installed, Virtuoso. Not part of `make test`.
 bench: build
 	$(BIN)/python bench/endpoint_bench.py --out build/bench/report.md
+
+# Load test (bench/load.py): kg serve on loopback, Locust with 50 clients, page views 70%,
+# shipped SPARQL 20%, validations 5%, runaway queries 5%; prints p50/p99 per type and
+# memory, exit 1 if a target is missed. Not part of `make test`.
+LOAD_STAMP := $(VENV)/.installed-load
+
+$(LOAD_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,load]'
+	touch $(LOAD_STAMP)
+
+load: build assets $(LOAD_STAMP)
+	$(BIN)/python bench/load.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

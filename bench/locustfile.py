@@ -1,0 +1,65 @@
+"""Locust users for the load test (run by bench/load.py, which prepares the inputs).
+
+One kind of user with four tasks, weighted as the issue asks: page views 70, shipped
+SPARQL queries 20, validations 5, runaway queries 5 (``KG_LOAD_RUNAWAY=0`` for the
+baseline run without them). Requests are named by type, so Locust's statistics are
+per type. The inputs (page paths, bound shipped queries, example configurations,
+runaway queries) come from the JSON file in ``KG_LOAD_INPUTS``.
+
+A runaway query counts as a success when the server stops it as designed: 503 with
+the time-limit, long-query or memory-limit message. Anything else is a failure.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+from pathlib import Path
+
+from locust import HttpUser, between, task
+
+INPUTS = json.loads(Path(os.environ["KG_LOAD_INPUTS"]).read_text(encoding="utf-8"))
+RUNAWAY_WEIGHT = int(os.environ.get("KG_LOAD_RUNAWAY", "5"))
+THINK = [float(x) for x in os.environ.get("KG_LOAD_THINK", "0.5,1.5").split(",")]
+INTENDED_STOPS = ("time limit", "long queries are already running", "memory limit")
+
+
+class Visitor(HttpUser):
+    wait_time = between(*THINK)
+
+    @task(70)
+    def page(self) -> None:
+        self.client.get(random.choice(INPUTS["pages"]), name="page")
+
+    @task(20)
+    def sparql(self) -> None:
+        self.client.post(
+            "/sparql",
+            data={"query": random.choice(INPUTS["queries"])},
+            headers={"Accept": "application/sparql-results+json"},
+            name="sparql",
+        )
+
+    @task(5)
+    def validate(self) -> None:
+        example = random.choice(INPUTS["configurations"])
+        self.client.post(
+            "/validate.json",
+            data={"as_at": example["as_at"]},
+            files={"upload": (example["name"], example["text"].encode("utf-8"))},
+            name="validate",
+        )
+
+    @task(RUNAWAY_WEIGHT)
+    def runaway(self) -> None:
+        with self.client.post(
+            "/sparql",
+            data={"query": random.choice(INPUTS["runaway"])},
+            name="runaway",
+            catch_response=True,
+        ) as response:
+            if response.status_code == 503 and any(s in response.text for s in INTENDED_STOPS):
+                response.success()
+            else:
+                response.failure(f"runaway not stopped as designed: {response.status_code}")
