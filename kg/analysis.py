@@ -122,6 +122,29 @@ def _add_node(g: nx.MultiDiGraph, cat: Catalog, iri: str) -> None:
         )
 
 
+def _add_edge(
+    g: nx.MultiDiGraph,
+    cat: Catalog,
+    source: str,
+    target: str,
+    item: str,
+    span: tuple[date | None, date | None],
+    **attributes: str,
+) -> None:
+    """An arrow for ``item`` (a duty or a role assignment), with its provisions and period."""
+    _add_node(g, cat, source)
+    _add_node(g, cat, target)
+    g.add_edge(
+        source,
+        target,
+        item=item,
+        provisions=" ".join(cat.iris(item, _p("legalBasis"))),
+        valid_from=span[0].isoformat() if span[0] else "",
+        valid_to=span[1].isoformat() if span[1] else "",
+        **attributes,
+    )
+
+
 def duty_network(
     cat: Catalog, as_at: date | None = None, filters: Filters | None = None
 ) -> nx.MultiDiGraph:
@@ -152,20 +175,10 @@ def duty_network(
             for kind, target in targets:
                 if target == bearer:
                     continue
-                _add_node(g, cat, bearer)
-                _add_node(g, cat, target)
-                g.add_edge(
-                    bearer,
-                    target,
-                    key=f"{duty}|{kind}",
-                    kind=kind,
-                    item=duty,
-                    label=cat.label(duty),
-                    modality=modality,
-                    provisions=" ".join(cat.iris(duty, _p("legalBasis"))),
-                    valid_from=span[0].isoformat() if span[0] else "",
-                    valid_to=span[1].isoformat() if span[1] else "",
-                )
+                _add_edge(
+                    g, cat, bearer, target, duty, span,
+                    key=f"{duty}|{kind}", kind=kind, label=cat.label(duty), modality=modality,
+                )  # fmt: skip
     for ra in cat.instances(SG + "RoleAssignment"):
         span = period(cat, ra)
         if not keep(span) or not based_in_scope(ra):
@@ -184,20 +197,10 @@ def duty_network(
         for kind, target, label in edges:
             if target == holder:
                 continue
-            _add_node(g, cat, holder)
-            _add_node(g, cat, target)
-            g.add_edge(
-                holder,
-                target,
-                key=f"{ra}|{kind}|{target}",
-                kind=kind,
-                item=ra,
-                label=label,
-                modality="role",
-                provisions=" ".join(cat.iris(ra, _p("legalBasis"))),
-                valid_from=span[0].isoformat() if span[0] else "",
-                valid_to=span[1].isoformat() if span[1] else "",
-            )
+            _add_edge(
+                g, cat, holder, target, ra, span,
+                key=f"{ra}|{kind}|{target}", kind=kind, label=label, modality="role",
+            )  # fmt: skip
     for person in list(g.nodes):
         for post in cat.iris(person, ORG + "holds"):
             links = [(person, post, "holds the post")]

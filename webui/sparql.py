@@ -64,7 +64,21 @@ ALLOWED_REQUEST_HEADERS = "Accept, Content-Type, Cache-Control, X-Requested-With
 # -------------------------------------------------------------------- backends
 
 
-class EmbeddedBackend:
+class _Backend:
+    """What both backends share: ``select`` for the service description's facts."""
+
+    def run(self, job: Job) -> Rendered:
+        raise NotImplementedError
+
+    def select(self, query: str) -> list[dict[str, Any]]:
+        rendered = self.run(Job(query, solutions_format="tsv", max_rows=100_000))
+        solutions = ox.parse_query_results(rendered.body, format=ox.QueryResultsFormat.TSV)
+        assert isinstance(solutions, ox.QuerySolutions)
+        names = [v.value for v in solutions.variables]
+        return [{n: row[n] for n in names} for row in solutions]
+
+
+class EmbeddedBackend(_Backend):
     """Queries run in a :class:`WorkerPool` over the built store."""
 
     kind = "embedded"
@@ -92,13 +106,6 @@ class EmbeddedBackend:
             raise errors.ServiceUnavailableError("no built store: run `kg build` first") from None
         return version, manifest
 
-    def select(self, query: str) -> list[dict[str, Any]]:
-        rendered = self.run(Job(query, solutions_format="tsv", max_rows=100_000))
-        solutions = ox.parse_query_results(rendered.body, format=ox.QueryResultsFormat.TSV)
-        assert isinstance(solutions, ox.QuerySolutions)
-        names = [v.value for v in solutions.variables]
-        return [{n: row[n] for n in names} for row in solutions]
-
     def facts(self) -> DatasetFacts:
         version, manifest = self._manifest()
         with self._lock:
@@ -119,7 +126,7 @@ def make_pool(settings: Settings) -> WorkerPool:
     return WorkerPool.from_settings(settings)
 
 
-class RemoteBackend:
+class RemoteBackend(_Backend):
     """Queries go to an external SPARQL 1.1 server (:class:`kg.remote.RemoteStore`)."""
 
     kind = "remote"
@@ -171,13 +178,6 @@ class RemoteBackend:
         if isinstance(result, ox.QueryBoolean):
             return render_boolean(bool(result), _format(job.solutions_format, SOLUTIONS))
         return render_solutions(result, _format(job.solutions_format, SOLUTIONS), job.max_rows)
-
-    def select(self, query: str) -> list[dict[str, Any]]:
-        rendered = self.run(Job(query, solutions_format="tsv", max_rows=100_000))
-        solutions = ox.parse_query_results(rendered.body, format=ox.QueryResultsFormat.TSV)
-        assert isinstance(solutions, ox.QuerySolutions)
-        names = [v.value for v in solutions.variables]
-        return [{n: row[n] for n in names} for row in solutions]
 
     def facts(self) -> DatasetFacts:
         with self._lock:
