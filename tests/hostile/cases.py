@@ -25,7 +25,9 @@ One YAML file per case::
 
 Any string may be ``{generate: {prefix, unit, times, middle, close, suffix}}``:
 ``prefix + unit*times + middle + close*times + suffix`` (for large or deep inputs).
-``{listener}`` in any string is replaced by the loopback listener's URL.
+``{listener}`` in any string is replaced by the loopback listener's URL; ``{canary}``
+and ``{canary_up}`` by the watched file outside the project (tests/hostile/canary.py),
+as an absolute path and as a ``../`` path from the project.
 """
 
 from __future__ import annotations
@@ -51,24 +53,27 @@ def load_cases(target: str) -> list[tuple[str, dict[str, Any]]]:
     return cases
 
 
-def materialise(value: Any, listener: str) -> Any:
-    """Expand ``generate`` specs and ``{listener}`` placeholders, recursively."""
+def materialise(value: Any, placeholders: dict[str, str]) -> Any:
+    """Expand ``generate`` specs and placeholders such as ``{listener}``, recursively."""
     if isinstance(value, str):
-        return value.replace("{listener}", listener)
+        for name, replacement in placeholders.items():
+            value = value.replace(name, replacement)
+        return value
     if isinstance(value, list):
-        return [materialise(v, listener) for v in value]
+        return [materialise(v, placeholders) for v in value]
     if isinstance(value, dict):
         if set(value) == {"generate"}:
             g = value["generate"]
             times = int(g["times"])
-            return (
+            return materialise(
                 g.get("prefix", "")
                 + g["unit"] * times
                 + g.get("middle", "")
                 + g.get("close", "") * times
-                + g.get("suffix", "")
-            ).replace("{listener}", listener)
-        return {k: materialise(v, listener) for k, v in value.items()}
+                + g.get("suffix", ""),
+                placeholders,
+            )
+        return {k: materialise(v, placeholders) for k, v in value.items()}
     return value
 
 

@@ -18,6 +18,7 @@ from flask.testing import FlaskClient
 from kg.config import Settings
 from tests.endpoint.conftest import listener  # noqa: F401  (re-exported fixture)
 from tests.endpoint.util import TEST_LIMITS, Server, http, run_server
+from tests.hostile.canary import Canary
 from webui import create_app
 
 
@@ -37,6 +38,15 @@ def hostile_app(real_store: Settings) -> Flask:
 @pytest.fixture()
 def hostile_client(hostile_app: Flask) -> FlaskClient:
     return hostile_app.test_client()
+
+
+@pytest.fixture(scope="session")
+def canary(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Canary]:
+    watched = Canary(tmp_path_factory.mktemp("outside-the-project"))
+    try:
+        yield watched
+    finally:
+        watched.close()
 
 
 def quad_count(server: Server) -> int:

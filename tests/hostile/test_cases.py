@@ -18,7 +18,8 @@ import pytest
 
 from kg.config import Settings
 from tests.endpoint.util import Listener, Server, http
-from tests.helpers import kg_env
+from tests.helpers import REPO, kg_env
+from tests.hostile.canary import Canary
 from tests.hostile.cases import encode_request, file_bytes, load_cases, materialise
 from tests.hostile.conftest import assert_responsive, quad_count
 
@@ -46,9 +47,14 @@ def test_there_are_cases() -> None:
 
 
 @pytest.mark.parametrize(("name", "case"), HTTP_CASES, ids=[n for n, _ in HTTP_CASES])
-def test_http_case(name: str, case: dict[str, Any], hostile_server: Server, listener: Listener):
+def test_http_case(
+    name: str, case: dict[str, Any], hostile_server: Server, listener: Listener, canary: Canary
+):
     before = quad_count(hostile_server)
-    request = materialise(case["request"], f"http://127.0.0.1:{listener.port}/")
+    canary.opened()
+    places = {"{listener}": f"http://127.0.0.1:{listener.port}/"}
+    places |= canary.placeholders(REPO)  # kg serve runs in the repository
+    request = materialise(case["request"], places)
     path, body, headers = encode_request(request)
     status, response_headers, raw = http(
         request.get("method", "GET"), hostile_server.url + path, data=body, headers=headers
@@ -69,18 +75,26 @@ def test_http_case(name: str, case: dict[str, Any], hostile_server: Server, list
     for header, fragment in (expect.get("headers") or {}).items():
         assert fragment in response_headers.get(header.lower(), ""), (header, response_headers)
     assert listener.connections == [], f"{name}: the service connected out: {listener.connections}"
+    assert canary.secret not in text and not canary.opened(), f"{name}: read {canary.path}"
     assert quad_count(hostile_server) == before
     assert_responsive(hostile_server)
 
 
 @pytest.mark.parametrize(("name", "case"), CLI_CASES, ids=[n for n, _ in CLI_CASES])
 def test_cli_case(
-    name: str, case: dict[str, Any], real_store: Settings, listener: Listener, tmp_path: Path
+    name: str,
+    case: dict[str, Any],
+    real_store: Settings,
+    listener: Listener,
+    tmp_path: Path,
+    canary: Canary,
 ):
-    url = f"http://127.0.0.1:{listener.port}/"
+    canary.opened()
+    places = {"{listener}": f"http://127.0.0.1:{listener.port}/"}
+    places |= canary.placeholders(tmp_path)  # the command runs in tmp_path
     paths = []
     for spec in case.get("files", []):
-        spec = materialise(spec, url)
+        spec = materialise(spec, places)
         path = tmp_path / spec["name"]
         path.write_bytes(file_bytes(spec))
         paths.append(str(path))
@@ -100,3 +114,4 @@ def test_cli_case(
     )
     _check_text(output, case["expect"])
     assert listener.connections == [], f"{name}: kg validate connected out: {listener.connections}"
+    assert canary.secret not in output and not canary.opened(), f"{name}: read {canary.path}"
