@@ -4,6 +4,8 @@ Each kill lands in a different step of a real build of the repository's data (pa
 HermiT, load, rules, checks, publish); afterwards the store must open, answer a query
 and hold exactly the previous build's quads, or, if the build had already published,
 the new build's. A further build must then succeed and leave no half-built leftovers.
+A running `kg serve` answers every request, with the same graph, through a build that
+is killed and one that completes.
 """
 
 from __future__ import annotations
@@ -79,3 +81,37 @@ def test_next_build_cleans_up_after_killed_ones(first_build: Settings) -> None:
     assert len(versions) <= 2  # the current version and the one kept for running readers
     manifest = json.loads((first_build.store_dir / "manifest.json").read_text())
     assert manifest["reasoner"]["consistent"] is True
+
+
+def test_the_server_keeps_serving_through_a_build_and_a_kill(
+    first_build: Settings, tmp_path: Path
+) -> None:
+    from tests.endpoint.util import http, run_server
+
+    count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    with run_server(first_build, tmp_path) as server:
+        _, _, before = http("GET", server.sparql, params={"query": count})
+        answers = []
+        for kill_after in (1.6, None):  # one build killed, one left to finish
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "kg", "build", "--quiet"],
+                env=_env(first_build.store_dir),
+                cwd=REPO,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            started = time.monotonic()
+            while proc.poll() is None:
+                if kill_after is not None and time.monotonic() - started > kill_after:
+                    proc.send_signal(signal.SIGKILL)
+                    proc.wait(30)
+                    break
+                for path in ("/bodies", "/index.json"):
+                    answers.append(http("GET", server.url + path, timeout=10)[0])
+                status, _, body = http("GET", server.sparql, params={"query": count}, timeout=10)
+                answers.append(status)
+                assert body == before  # the same graph: the previous build, then the new one
+                time.sleep(0.05)
+            proc.wait(120)
+        assert len(answers) > 10 and set(answers) == {200}, answers
+        assert server.process.poll() is None
