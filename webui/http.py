@@ -13,6 +13,7 @@ from flask.typing import ResponseReturnValue
 from kg.browse import BadParameterError, Catalog, CatalogCache, parse_as_at
 from kg.browse.common import LEGISLATION
 from kg.config import PREFIXES, SGD, Settings
+from kg.remote import RemoteStoreReader
 from kg.store import StoreReader
 
 #: Sent with every response. No inline scripts or styles; data: and blob: images
@@ -38,7 +39,7 @@ class KGState:
     """What the app keeps between requests."""
 
     settings: Settings
-    reader: StoreReader
+    reader: StoreReader | RemoteStoreReader
     catalogs: CatalogCache
 
 
