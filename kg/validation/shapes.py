@@ -19,6 +19,7 @@ import pyoxigraph as ox
 
 from kg.errors import InputError
 from kg.validation.namespaces import RDF, RDF_FIRST, RDF_NIL, RDF_REST, RDFS, SGV, SH
+from kg.validation.report import SEVERITY_IRIS
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
@@ -67,7 +68,7 @@ _SPARQL_PREDICATES = {
     SH + "deactivated",
 }
 _BATCHABLE_RE = re.compile(r"WHERE\s*\{\s*\$this\s", re.IGNORECASE)
-_SEVERITIES = {SH + "Violation": "violation", SH + "Warning": "warning", SH + "Info": "info"}
+_SEVERITIES = {iri: name for name, iri in SEVERITY_IRIS.items()}
 
 
 @dataclass(frozen=True)
