@@ -10,7 +10,7 @@ links from raw data.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
@@ -272,15 +272,22 @@ def duty_row(
 
 def selves(cat: Catalog, party: str) -> list[str]:
     """The party, its kinds and the broader kinds: whatever binds these binds it."""
-    out = [party]
-    frontier = [party]
+    return closure(party, lambda x: cat.iris(x, p("ofKind")) + cat.iris(x, SKOS + "broader"))
+
+
+def closure(start: str, neighbours: Callable[[str], Iterable[str]]) -> list[str]:
+    """``start`` and every node reachable through ``neighbours``, nearest first."""
+    out = [start]
+    seen = {start}
+    frontier = [start]
     while frontier:
         nxt = []
         for x in frontier:
-            for k in cat.iris(x, p("ofKind")) + cat.iris(x, SKOS + "broader"):
-                if k not in out:
-                    out.append(k)
-                    nxt.append(k)
+            for y in neighbours(x):
+                if y not in seen:
+                    seen.add(y)
+                    out.append(y)
+                    nxt.append(y)
         frontier = nxt
     return out
 
@@ -783,17 +790,7 @@ def duty_page(cat: Catalog, iri: str, as_at: date) -> Json:
 
 
 def _area_scope(cat: Catalog, iri: str) -> list[str]:
-    out = [iri]
-    frontier = [iri]
-    while frontier:
-        nxt = []
-        for x in frontier:
-            for sub in cat.subjects(p("within"), x):
-                if sub not in out:
-                    out.append(sub)
-                    nxt.append(sub)
-        frontier = nxt
-    return out
+    return closure(iri, lambda x: cat.subjects(p("within"), x))
 
 
 def area_page(cat: Catalog, iri: str, as_at: date) -> Json:
