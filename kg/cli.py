@@ -114,16 +114,20 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
                     f"{settings.store_url}; load them with `kg push`",
                     file=sys.stderr,
                 )
+    from kg.endpoint.workers import WorkerPool
+
     config: dict[str, object] = {"KG_SETTINGS": settings}
     if not settings.store_url:
         verify_store(settings)  # fail now, not on the first request: nothing built, or damaged
         # start the SPARQL query workers while the web app loads (cold start)
-        from kg.endpoint.workers import WorkerPool
-
         pool = WorkerPool.from_settings(settings)
         starting = threading.Thread(target=pool.start, name="kg-start-workers", daemon=True)
         starting.start()
         config["KG_SPARQL_POOL"] = pool
+    # uploads are validated in sandboxed, killable workers, not in the web process
+    validation = WorkerPool.for_validation(settings)
+    threading.Thread(target=validation.start, name="kg-start-validation", daemon=True).start()
+    config["KG_VALIDATION_POOL"] = validation
     from webui import create_serving_app
 
     app = create_serving_app(config)
@@ -149,6 +153,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         if sparql is not None:
             sparql.close()
+        validation.close()
     return 0
 
 

@@ -120,6 +120,10 @@ class Settings:
             (default 0.5).
         long_queries: long queries that may run at once; one more is stopped (503)
             (default 2).
+        validation_workers: worker processes validating configurations for the
+            Validate page under ``kg serve`` (default 2).
+        validation_timeout: seconds a validation on the Validate page may run before
+            its worker is stopped (503) (default 30).
         worker_memory_mb: address-space limit of each query worker; a query needing
             more is stopped (503) (default 2048).
         store_mode: how the query workers hold the store: ``memory`` (default:
@@ -154,6 +158,8 @@ class Settings:
     endpoint_workers: int = 2
     long_query_after: float = 0.5
     long_queries: int = 2
+    validation_workers: int = 2
+    validation_timeout: float = 30.0
     worker_memory_mb: int = 2048
     store_mode: str = "memory"
     cors_origin: str = "*"
@@ -185,6 +191,8 @@ class Settings:
             "endpoint_workers",
             "long_query_after",
             "long_queries",
+            "validation_workers",
+            "validation_timeout",
             "worker_memory_mb",
         ):
             if getattr(self, name) <= 0:
@@ -218,6 +226,7 @@ class Settings:
         ``KG_STORE_URL``, ``KG_STORE_DATASET``, ``KG_QUERY_TIMEOUT``,
         ``KG_MAX_RESULT_ROWS``, ``KG_MAX_QUERY_BYTES``, ``KG_MAX_QUERY_DEPTH``,
         ``KG_ENDPOINT_WORKERS``, ``KG_LONG_QUERY_AFTER``, ``KG_LONG_QUERIES``,
+        ``KG_VALIDATION_WORKERS``, ``KG_VALIDATION_TIMEOUT``,
         ``KG_WORKER_MEMORY_MB``, ``KG_STORE_MODE``,
         ``KG_CORS_ORIGIN``.
         """
@@ -235,6 +244,7 @@ class Settings:
             ("KG_MAX_QUERY_DEPTH", "max_query_depth"),
             ("KG_ENDPOINT_WORKERS", "endpoint_workers"),
             ("KG_LONG_QUERIES", "long_queries"),
+            ("KG_VALIDATION_WORKERS", "validation_workers"),
             ("KG_WORKER_MEMORY_MB", "worker_memory_mb"),
         ):
             raw = environ.get(var, "").strip()
@@ -246,6 +256,7 @@ class Settings:
         for var, name in (
             ("KG_QUERY_TIMEOUT", "query_timeout"),
             ("KG_LONG_QUERY_AFTER", "long_query_after"),
+            ("KG_VALIDATION_TIMEOUT", "validation_timeout"),
         ):
             raw = environ.get(var, "").strip()
             if raw:

@@ -6,6 +6,7 @@ rendered as a page, or as JSON at ``/validate.json``.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from flask import Blueprint, current_app, request
 from flask.typing import ResponseReturnValue
 
 from kg.browse import BadParameterError, parse_as_at
+from kg.endpoint.errors import EndpointError
 from kg.errors import KGError
 from webui.http import as_at, negotiate, params, render
 
@@ -31,18 +33,18 @@ def _examples() -> list[dict[str, str]]:
     ]
 
 
-def _report(sources: list[Any], when: Any) -> dict[str, Any]:
-    from kg.validation import validate
+def _report(sources: list[tuple[str, bytes]], when: date | None) -> dict[str, Any]:
+    """The report's data: from a validation worker under ``kg serve``, else in-process."""
+    pool = current_app.config.get("KG_VALIDATION_POOL")
+    if pool is not None:
+        from kg.endpoint.workers import ValidationJob
 
-    report = validate(sources, as_at=when)
-    data = report.to_dict()
-    data["reference_files"] = [Path(f).name for f in data.get("reference_files", [])]
-    data["summary_text"] = report.summary()
-    data["groups"] = [
-        {"group": g, "label": label, "findings": [f.to_dict() | {"where": f.where} for f in fs]}
-        for g, label, fs in report.groups()
-    ]
-    return data
+        settings = current_app.extensions["kg"].settings
+        return pool.run(ValidationJob(tuple(sources), when), settings.validation_timeout)
+    from kg.validation import validate
+    from kg.validation.report import report_view
+
+    return report_view(validate(sources, as_at=when))
 
 
 @bp.route("/validate", methods=["GET", "POST"], defaults={"fmt": None})
@@ -104,6 +106,8 @@ def validate_page(fmt: str | None) -> ResponseReturnValue:
     if sources:
         try:
             data["report"] = _report(sources, when)
+        except EndpointError:
+            raise  # stopped at a limit, or no worker free: 503 from the app's handler
         except KGError as e:
             data["error"] = {
                 "message": e.message,

@@ -48,6 +48,7 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass
+from datetime import date
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -93,6 +94,18 @@ class Job:
     has_dataset_clause: bool = False
     default_graphs: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class ValidationJob:
+    """One area configuration to validate (``kg.validation.validate``) in a worker.
+
+    Uploads are validated where they cannot reach the network, cannot hold up the
+    pages, and are stopped at a time and memory limit (see :meth:`WorkerPool.for_validation`).
+    """
+
+    sources: tuple[tuple[str, bytes], ...]
+    as_at: date | None = None
 
 
 # ------------------------------------------------------------------ execution
@@ -254,7 +267,14 @@ def _worker_loop(
             data = conn.recv_bytes()
         except (EOFError, OSError):
             return
-        job: Job = pickle.loads(data)
+        job: Job | ValidationJob = pickle.loads(data)
+        if isinstance(job, ValidationJob):
+            reply: tuple[str, Any] = _validate(job)
+            try:
+                conn.send_bytes(pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL))
+            except (OSError, ValueError):
+                return
+            continue
         try:
             current = os.path.realpath(store_dir)
             if store is None or current != version:
@@ -271,7 +291,7 @@ def _worker_loop(
             rendered = run_job(store, job)
             rendered.engine_seconds = time.perf_counter() - started
             rendered.headers["X-KG-Store"] = held
-            reply: tuple[str, Any] = ("ok", rendered)
+            reply = ("ok", rendered)
         except errors.EndpointError as e:
             reply = ("error", _error_tuple(e))
         except MemoryError:
@@ -284,6 +304,36 @@ def _worker_loop(
             conn.send_bytes(pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL))
         except (OSError, ValueError):
             return
+
+
+def _validate(job: ValidationJob) -> tuple[str, Any]:
+    from kg.errors import KGError
+    from kg.validation import validate
+    from kg.validation.report import report_view
+
+    try:
+        return ("ok", report_view(validate(list(job.sources), as_at=job.as_at)))
+    except KGError as e:  # the user's input: rebuilt with its place in the web process
+        where = (e.file, e.line, e.column, e.field)
+        return ("input", (type(e).__module__, type(e).__name__, e.message, *where))
+    except MemoryError:
+        message = "the configuration needed more memory than the worker limit"
+        return ("error", ("QueryMemoryError", message, None, None))
+    except Exception as e:  # never leave the web process waiting
+        message = f"internal error while validating ({type(e).__name__})"
+        return ("error", ("EndpointError", message, None, None))
+
+
+def _rebuild_input_error(data: tuple[Any, ...]) -> Exception:
+    import importlib
+
+    from kg.errors import KGError
+
+    module, name, message, file, line, column, field = data
+    cls = getattr(importlib.import_module(module), name, KGError)
+    if not (isinstance(cls, type) and issubclass(cls, KGError)):
+        cls = KGError
+    return cls(message, file=file, line=line, column=column, field=field)
 
 
 def _rebuild_error(data: tuple[str, str, int | None, int | None]) -> errors.EndpointError:
@@ -339,6 +389,14 @@ def zygote_main() -> None:
         except (errors.EndpointError, OSError) as e:
             print(f"kg.endpoint: cannot load the store into memory: {e}", file=sys.stderr)
             return
+    if os.environ.get("KG_ZYGOTE_PRELOAD") == "validation":
+        # the shapes and the statute reference, once: the workers share them
+        try:
+            from kg.validation.validator import default_validator
+
+            default_validator()
+        except Exception as e:  # each worker will try again and report it
+            print(f"kg.endpoint: cannot prepare validation: {e}", file=sys.stderr)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # workers are reaped automatically
     try:
         control.sendall(b"R")
@@ -390,6 +448,7 @@ class _Zygote:
             KG_ZYGOTE_MODE=mode,
             KG_ZYGOTE_MEMORY_MB=str(pool.memory_mb),
             KG_ZYGOTE_SANDBOX="1" if pool.sandbox else "0",
+            KG_ZYGOTE_PRELOAD=pool.preload or "",
             RUST_BACKTRACE="0",
             PYTHONWARNINGS="ignore",
         )
@@ -474,6 +533,8 @@ class WorkerPool:
         long_after: seconds after which a running query counts as long: its
             worker leaves the pool (reniced, replaced at once).
         long_slots: long queries that may run at once; one more is stopped (503).
+        preload: ``validation`` to prepare the validator in the fork server.
+        what: what a job is, in messages ("query", "validation").
     """
 
     def __init__(
@@ -486,6 +547,8 @@ class WorkerPool:
         sandbox: bool = True,
         long_after: float = 0.5,
         long_slots: int = 2,
+        preload: str | None = None,
+        what: str = "query",
         start_timeout: float = 60.0,
         load_timeout: float = 600.0,
     ) -> None:
@@ -500,6 +563,8 @@ class WorkerPool:
         self.load_timeout = load_timeout
         self.long_after = long_after
         self.long_slots = long_slots
+        self.preload = preload
+        self.what = what
         self._long_slots = threading.BoundedSemaphore(long_slots)
         self._long: set[_Worker] = set()  # running long queries, out of the pool
         self._idle: queue.Queue[_Worker] = queue.Queue()
@@ -527,6 +592,20 @@ class WorkerPool:
             mode=settings.store_mode,
             long_after=settings.long_query_after,
             long_slots=settings.long_queries,
+        )
+
+    @classmethod
+    def for_validation(cls, settings: Settings) -> WorkerPool:
+        """Workers for the Validate page: never a long lane, stopped at the time limit."""
+        return cls(
+            settings.store_dir,
+            size=settings.validation_workers,
+            memory_mb=settings.worker_memory_mb,
+            mode="disk",
+            long_after=settings.validation_timeout,
+            long_slots=1,
+            preload="validation",
+            what="validation",
         )
 
     # -- lifecycle
@@ -722,8 +801,11 @@ class WorkerPool:
 
     # -- queries
 
-    def run(self, job: Job, timeout: float, wait: float | None = None) -> Rendered:
+    def run(self, job: Job | ValidationJob, timeout: float, wait: float | None = None) -> Any:
         """Run ``job`` in a worker, stopping it after ``timeout`` seconds.
+
+        Returns the :class:`Rendered` result of a :class:`Job`, the report data of a
+        :class:`ValidationJob`.
 
         Args:
             wait: how long to wait for a free worker (default: ``timeout``).
@@ -744,7 +826,7 @@ class WorkerPool:
                 worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
             except queue.Empty:
                 raise errors.ServiceUnavailableError(
-                    f"all {self.size} query workers are busy; try again shortly"
+                    f"all {self.size} {self.what} workers are busy; try again shortly"
                 ) from None
             if worker.generation < self._generation:
                 self._forget(worker)  # replaced by a worker holding the store in memory
@@ -758,7 +840,7 @@ class WorkerPool:
             return self._await(worker, timeout)
         raise errors.ServiceUnavailableError("the query workers keep failing; see the server log")
 
-    def _await(self, worker: _Worker, timeout: float) -> Rendered:
+    def _await(self, worker: _Worker, timeout: float) -> Any:
         started = time.monotonic()
         window = min(self.long_after, timeout)
         if not self._poll(worker, window):
@@ -795,13 +877,17 @@ class WorkerPool:
             self._forget(worker)  # already replaced when it left the pool
         else:
             self._replace(worker)
-        log.warning("query stopped at the time limit (%.1f s); worker replaced", timeout)
-        raise errors.QueryTimeoutError(
-            f"the query was stopped after {timeout:g} s, the time limit; "
+        log.warning("%s stopped at the time limit (%.1f s); worker replaced", self.what, timeout)
+        hint = (
             "narrow it down (more specific patterns, LIMIT) and try again"
+            if self.what == "query"
+            else "split the configuration and try again"
+        )
+        raise errors.QueryTimeoutError(
+            f"the {self.what} was stopped after {timeout:g} s, the time limit; {hint}"
         )
 
-    def _reply(self, worker: _Worker, started: float, *, keep: bool) -> Rendered:
+    def _reply(self, worker: _Worker, started: float, *, keep: bool) -> Any:
         """Read the worker's answer; back to the pool if ``keep``, else stop it."""
         try:
             tag, data = pickle.loads(worker.conn.recv_bytes())
@@ -812,8 +898,8 @@ class WorkerPool:
                 self._forget(worker)
             log.warning("query worker died after %.2f s; replaced", time.monotonic() - started)
             raise errors.QueryMemoryError(
-                f"the query was stopped: it needed more than the memory limit "
-                f"({self.memory_mb} MB per query) or crashed the query engine"
+                f"the {self.what} was stopped: it needed more than the memory limit "
+                f"({self.memory_mb} MB per {self.what}) or crashed the engine"
             ) from None
         if keep:
             self._idle.put(worker)
@@ -821,4 +907,6 @@ class WorkerPool:
             self._forget(worker)  # a long query's worker: already replaced
         if tag == "ok":
             return data
+        if tag == "input":
+            raise _rebuild_input_error(data)
         raise _rebuild_error(data)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
@@ -218,3 +219,18 @@ def _reachable(start: ox.BlankNode, triples: list[ox.Triple]) -> list[ox.Triple]
                 if isinstance(t.object, ox.BlankNode):
                     todo.append(t.object)
     return out
+
+
+def report_view(report: ValidationReport) -> dict[str, Any]:
+    """The report as plain data for a page or JSON: findings grouped, summary in words.
+
+    Plain data so that it can come back from a worker process (kg.endpoint.workers).
+    """
+    data = report.to_dict()
+    data["reference_files"] = [Path(f).name for f in data.get("reference_files", [])]
+    data["summary_text"] = report.summary()
+    data["groups"] = [
+        {"group": g, "label": label, "findings": [f.to_dict() | {"where": f.where} for f in fs]}
+        for g, label, fs in report.groups()
+    ]
+    return data

@@ -264,3 +264,42 @@ def test_a_long_query_that_finishes_answers_and_its_worker_goes(basic_store: Set
         assert not _running(before)
     finally:
         pool.close()
+
+
+def test_validation_runs_in_a_worker_like_in_process(real_store: Settings) -> None:
+    from kg.endpoint.workers import ValidationJob
+    from kg.errors import KGError
+    from kg.validation import validate
+    from kg.validation.report import report_view
+
+    example = real_store.home / "examples" / "london-2004.yaml"
+    sources = ((example.name, example.read_bytes()),)
+    pool = WorkerPool.for_validation(real_store)
+    pool.start()
+    try:
+        got = pool.run(ValidationJob(sources), timeout=60)
+        expected = report_view(validate(list(sources)))
+        for report in (got, expected):  # how long it took differs, nothing else
+            report.pop("seconds", None)
+        assert got == expected and got["groups"]
+        # the user's mistake comes back as the same error, with its place
+        with pytest.raises(KGError) as caught:
+            pool.run(ValidationJob((("area.yaml", b"bad: [\n"),)), timeout=60)
+        assert caught.value.file == "area.yaml" and caught.value.line == 2
+        assert type(caught.value).__name__ == "ConfigurationError"
+    finally:
+        pool.close()
+
+
+def test_validation_is_stopped_at_its_time_limit(real_store: Settings) -> None:
+    from kg.endpoint.workers import ValidationJob
+
+    example = real_store.home / "examples" / "merseyside-2017.yaml"
+    pool = WorkerPool.for_validation(real_store.with_(validation_timeout=0.01))
+    pool.start()
+    try:
+        with pytest.raises(errors.QueryTimeoutError, match="validation was stopped after"):
+            pool.run(ValidationJob(((example.name, example.read_bytes()),)), timeout=0.01)
+        assert _alive(pool, real_store.validation_workers)
+    finally:
+        pool.close()
