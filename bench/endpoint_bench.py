@@ -52,8 +52,7 @@ import pyoxigraph as ox  # noqa: E402
 
 from bench.generate import generate  # noqa: E402
 from kg.config import Settings  # noqa: E402
-from kg.query import load_query, resolve_bindings  # noqa: E402
-from kg.remote import bind_values  # noqa: E402
+from kg.query import bind_values, load_query, resolve_bindings  # noqa: E402
 
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
 ACCEPT_JSON = "application/sparql-results+json"

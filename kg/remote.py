@@ -38,7 +38,8 @@ import pyoxigraph as ox
 
 from kg.config import GRAPH_BASE, Settings
 from kg.endpoint import errors
-from kg.endpoint.guard import read_query, tokens
+from kg.endpoint.guard import read_query
+from kg.query import bind_values
 from kg.store import StoreReader
 
 RESULTS_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.8"
@@ -68,82 +69,6 @@ _RESULTS_BY_MEDIA = {
 
 
 # ------------------------------------------------------------------ binding
-
-
-def _where_group(text: str) -> tuple[int, int, bool] | None:
-    """Start and end index of the braces of the query's WHERE group, and whether it
-    is a ``CONSTRUCT WHERE`` short form (None: no group)."""
-    depth = 0
-    seen_where = False
-    template = False
-    form: str | None = None
-    opened: int | None = None
-    for kind, start, end in tokens(text):
-        value = text[start:end]
-        if kind == "word":
-            upper = value.upper()
-            if form is None and upper in ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK"):
-                form = upper
-            elif upper == "WHERE" and depth == 0:
-                seen_where = True
-        elif kind == "punct" and value == "{":
-            if depth == 0 and opened is None:
-                if seen_where or form in ("ASK", "SELECT"):
-                    opened = start
-                elif form == "CONSTRUCT":
-                    template = True
-            depth += 1
-        elif kind == "punct" and value == "}":
-            depth -= 1
-            if depth == 0 and opened is not None:
-                return opened, start, form == "CONSTRUCT" and not template
-    return None
-
-
-def bind_values(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal | ox.BlankNode]) -> str:
-    """``text`` with the variables of ``bindings`` bound, as pyoxigraph's
-    ``substitutions`` do (SEP-0007): inside the WHERE group every occurrence of the
-    variable becomes the value, and a ``VALUES`` clause at the start of the group
-    keeps the variable bound for the projection and the CONSTRUCT template. Without
-    a WHERE group (``DESCRIBE <x>``) a trailing ``VALUES`` clause binds them."""
-    if not bindings:
-        return text
-    names = " ".join(f"?{name}" for name in bindings)
-    values = " ".join(str(value) for value in bindings.values())
-    clause = f" VALUES ({names}) {{ ({values}) }} "
-    group = _where_group(text)
-    if group is None:
-        return text.rstrip() + "\n" + clause
-    opened, closed, short_construct = group
-    body = text[opened + 1 : closed]
-    out, last = [], 0
-    # where a variable must stay a variable: a subquery's projection, GROUP BY and
-    # ORDER BY, a VALUES variable list, and after AS
-    keep = False
-    previous = ""
-    for kind, start, end in tokens(body):
-        value = body[start:end]
-        upper = value.upper() if kind == "word" else value
-        if (
-            kind == "word"
-            and upper in ("SELECT", "VALUES")
-            or kind == "word"
-            and upper == "BY"
-            and previous in ("GROUP", "ORDER")
-        ):
-            keep = True
-        elif (kind == "word" and upper in ("WHERE", "FROM", "LIMIT", "OFFSET", "HAVING")) or (
-            kind == "punct" and value in "{}"
-        ):
-            keep = False
-        elif kind == "var" and value[1:] in bindings and not keep and previous != "AS":
-            out.append(body[last:start])
-            out.append(str(bindings[value[1:]]))
-            last = end
-        previous = upper
-    out.append(body[last:])
-    head = "" if short_construct else clause  # a short form holds triples only
-    return text[: opened + 1] + head + "".join(out) + text[closed:]
 
 
 def query_form(text: str) -> str | None:

@@ -21,8 +21,7 @@ from kg.config import Settings
 from kg.endpoint import errors
 from kg.endpoint.guard import tokens
 from kg.endpoint.workers import Job, WorkerPool
-from kg.query import load_query, resolve_bindings
-from kg.remote import bind_values
+from kg.query import bind_values, load_query, resolve_bindings
 from tests.helpers import REPO
 
 BUDGETS = tomllib.loads((REPO / "bench" / "budgets.toml").read_text(encoding="utf-8"))

@@ -17,8 +17,15 @@ import pytest
 
 from kg.config import Settings
 from kg.push import batches, push
-from kg.query import QueryResult, _read_result, load_query, resolve_bindings, run_query
-from kg.remote import RemoteStore, RemoteStoreReader, _safe_bnode_labels, bind_values
+from kg.query import (
+    QueryResult,
+    _read_result,
+    bind_values,
+    load_query,
+    resolve_bindings,
+    run_query,
+)
+from kg.remote import RemoteStore, RemoteStoreReader, _safe_bnode_labels
 from kg.store import open_store, read_manifest
 from tests.endpoint.compare import describe_difference, normalise
 from tests.endpoint.util import Server, http, run_server
