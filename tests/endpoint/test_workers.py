@@ -225,9 +225,11 @@ def test_long_queries_leave_the_pool_at_low_priority(basic_store: Settings) -> N
                 failures.append(e)
 
         threads = [threading.Thread(target=runaway) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-            time.sleep(0.6)  # long by now: out of the pool, which has a new worker
+        for n, thread in enumerate(threads, 1):
+            thread.start()  # long after 0.3 s: out of the pool, which gets a new worker
+            deadline = time.monotonic() + 10
+            while len(pool.long_pids()) < n and time.monotonic() < deadline:
+                time.sleep(0.01)
         assert len(pool.long_pids()) == 2 and worker in pool.long_pids()
         assert all(_nice(pid) == 19 for pid in pool.long_pids())
         assert _alive(pool, 1) and set(pool.pids()).isdisjoint(pool.long_pids())
