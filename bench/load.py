@@ -50,21 +50,13 @@ from kg.browse.common import page_path  # noqa: E402
 from kg.config import Settings  # noqa: E402
 from kg.errors import KGError  # noqa: E402
 from kg.store import verify_store  # noqa: E402
+from tests.endpoint.util import CROSS_PRODUCT, DOUBLING, PATHS  # noqa: E402
 
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 TYPES = ("page", "sparql", "validate", "runaway")
 LISTINGS = ("bodies", "boards", "provisions", "areas", "documents")
 EXAMPLE_DATES = ("", "?as_at=2004-06-01", "?as_at=2017-08-01")
-RUNAWAY = [
-    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }",
-    "SELECT (COUNT(*) AS ?n) WHERE { ?a (<http://x/p>|!<http://x/p>)* ?b . "
-    "?c (<http://x/p>|!<http://x/p>)* ?d . ?e (<http://x/p>|!<http://x/p>)* ?f }",
-    'SELECT (STRLEN(?a9) AS ?n) WHERE { BIND("'
-    + "x" * 64
-    + '" AS ?a0) '
-    + " ".join(f"BIND(CONCAT({', '.join([f'?a{i}'] * 8)}) AS ?a{i + 1})" for i in range(9))
-    + " }",
-]
+RUNAWAY = [CROSS_PRODUCT, PATHS, DOUBLING]
 
 
 def get(url: str, timeout: float = 30) -> tuple[int, dict[str, str], bytes]:

@@ -17,7 +17,7 @@ from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, POSTDIRECTLY, RDFXML, TSV
 from SPARQLWrapper import SPARQLWrapper as Wrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
-from tests.endpoint.util import FORM, Listener, Server, form, http
+from tests.endpoint.util import CROSS_PRODUCT, DOUBLING, FORM, Listener, Server, form, http
 
 pytestmark = [
     pytest.mark.slow,
@@ -32,7 +32,6 @@ SELECT = (
 )
 CONSTRUCT = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 5"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-CROSS_PRODUCT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
 
 def _wrapper(server: Server, query: str, fmt: str, method: str | None = None) -> Wrapper:
@@ -427,14 +426,7 @@ def test_runaway_query_is_503_and_does_not_hold_others_up(server: Server) -> Non
 
 
 def test_memory_hungry_query_is_stopped(server: Server) -> None:
-    doubling = (
-        'SELECT (STRLEN(?a9) AS ?n) WHERE { BIND("'
-        + "x" * 64
-        + '" AS ?a0) '
-        + " ".join(f"BIND(CONCAT({', '.join([f'?a{i}'] * 8)}) AS ?a{i + 1})" for i in range(9))
-        + " }"
-    )
-    status, _, body = http("GET", server.sparql, params={"query": doubling})
+    status, _, body = http("GET", server.sparql, params={"query": DOUBLING})
     assert status == 503 and (b"memory limit" in body or b"time limit" in body)
     assert _count(server) > 0 and server.process.poll() is None
 

@@ -15,23 +15,10 @@ import pytest
 from kg.config import Settings
 from kg.endpoint import errors
 from kg.endpoint.workers import Job, WorkerPool
-from tests.endpoint.util import Listener
+from tests.endpoint.util import CROSS_PRODUCT, DOUBLING, PATHS, Listener
 
 pytestmark = pytest.mark.slow
 
-CROSS_PRODUCT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
-PATHS = (
-    "SELECT (COUNT(*) AS ?n) WHERE { ?a (<http://x/p>|!<http://x/p>)* ?b . "
-    "?c (<http://x/p>|!<http://x/p>)* ?d . ?e (<http://x/p>|!<http://x/p>)* ?f . "
-    "?g (<http://x/p>|!<http://x/p>)* ?h }"
-)
-DOUBLING = (
-    'SELECT (STRLEN(?a9) AS ?n) WHERE { BIND("'
-    + "x" * 64
-    + '" AS ?a0) '
-    + " ".join(f"BIND(CONCAT({', '.join([f'?a{i}'] * 8)}) AS ?a{i + 1})" for i in range(9))
-    + " }"
-)
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 

@@ -18,6 +18,22 @@ from pathlib import Path
 from kg.config import Settings
 from tests.helpers import kg_env
 
+#: Runaway queries (docs: hostile-inputs.md): a cross product over the whole graph,
+#: closures over (<p>|!<p>)* paths, nested CONCATs that double memory at each step.
+CROSS_PRODUCT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+PATHS = (
+    "SELECT (COUNT(*) AS ?n) WHERE { ?a (<http://x/p>|!<http://x/p>)* ?b . "
+    "?c (<http://x/p>|!<http://x/p>)* ?d . ?e (<http://x/p>|!<http://x/p>)* ?f . "
+    "?g (<http://x/p>|!<http://x/p>)* ?h }"
+)
+DOUBLING = (
+    'SELECT (STRLEN(?a9) AS ?n) WHERE { BIND("'
+    + "x" * 64
+    + '" AS ?a0) '
+    + " ".join(f"BIND(CONCAT({', '.join([f'?a{i}'] * 8)}) AS ?a{i + 1})" for i in range(9))
+    + " }"
+)
+
 
 def free_port() -> int:
     with socket.socket() as s:
