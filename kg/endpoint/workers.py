@@ -268,38 +268,37 @@ def _worker_loop(
         except (EOFError, OSError):
             return
         job: Job | ValidationJob = pickle.loads(data)
+        reply: tuple[str, Any]
         if isinstance(job, ValidationJob):
-            reply: tuple[str, Any] = _validate(job)
+            reply = _validate(job)  # needs no store
+        else:
             try:
-                conn.send_bytes(pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL))
-            except (OSError, ValueError):
-                return
-            continue
-        try:
-            current = os.path.realpath(store_dir)
-            if store is None or current != version:
-                store = None
-                held = "disk"
-                _unlimit_memory()  # while opening the new version
-                try:
-                    store, version = open_for_serving(Path(store_dir), "disk")
-                except OSError as e:
-                    raise errors.ServiceUnavailableError(f"cannot open the store: {e}") from None
-                finally:
-                    _limit_memory(memory_mb)
-            started = time.perf_counter()
-            rendered = run_job(store, job)
-            rendered.engine_seconds = time.perf_counter() - started
-            rendered.headers["X-KG-Store"] = held
-            reply = ("ok", rendered)
-        except errors.EndpointError as e:
-            reply = ("error", _error_tuple(e))
-        except MemoryError:
-            message = f"the query needed more memory than the worker limit of {memory_mb} MB"
-            reply = ("error", ("QueryMemoryError", message, None, None))
-        except Exception as e:  # never leave the web process waiting
-            message = f"internal error in the query worker ({type(e).__name__})"
-            reply = ("error", ("EndpointError", message, None, None))
+                current = os.path.realpath(store_dir)
+                if store is None or current != version:
+                    store = None
+                    held = "disk"
+                    _unlimit_memory()  # while opening the new version
+                    try:
+                        store, version = open_for_serving(Path(store_dir), "disk")
+                    except OSError as e:
+                        raise errors.ServiceUnavailableError(
+                            f"cannot open the store: {e}"
+                        ) from None
+                    finally:
+                        _limit_memory(memory_mb)
+                started = time.perf_counter()
+                rendered = run_job(store, job)
+                rendered.engine_seconds = time.perf_counter() - started
+                rendered.headers["X-KG-Store"] = held
+                reply = ("ok", rendered)
+            except errors.EndpointError as e:
+                reply = ("error", _error_tuple(e))
+            except MemoryError:
+                message = f"the query needed more memory than the worker limit of {memory_mb} MB"
+                reply = ("error", ("QueryMemoryError", message, None, None))
+            except Exception as e:  # never leave the web process waiting
+                message = f"internal error in the query worker ({type(e).__name__})"
+                reply = ("error", ("EndpointError", message, None, None))
         try:
             conn.send_bytes(pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL))
         except (OSError, ValueError):
