@@ -332,26 +332,20 @@ def duties_held(cat: Catalog, party: str, as_at: date) -> tuple[list[Json], list
         role = cat.iri(ra, p("role"))
         context = cat.iri(ra, p("context"))
         ra_period = period(cat, ra)
+        # duties borne by the role it holds, or by the board it is a member of,
+        # for as long as both the duty and the assignment last
+        through = []
         if role:
-            for duty in cat.subjects(p("bearer"), role):
-                span = overlap(period(cat, duty), ra_period)
-                if span is None:
-                    continue
-                key = (duty, "role", role)
-                if key in rows:
-                    continue
-                rows[key] = duty_row(cat, duty, as_at, route="holds the role", via=role, span=span)
+            through.append(("role", role, "holds the role"))
         if role in MEMBERSHIP_ROLES and context:
-            for duty in cat.subjects(p("bearer"), context):
+            through.append(("member", context, "as a member of"))
+        for kind, via, route in through:
+            for duty in cat.subjects(p("bearer"), via):
                 span = overlap(period(cat, duty), ra_period)
-                if span is None:
-                    continue
-                key = (duty, "member", context)
-                if key in rows:
-                    continue
-                rows[key] = duty_row(
-                    cat, duty, as_at, route="as a member of", via=context, span=span
-                )
+                if span is not None and (duty, kind, via) not in rows:
+                    rows[(duty, kind, via)] = duty_row(
+                        cat, duty, as_at, route=route, via=via, span=span
+                    )
     current = [r for r in rows.values() if r["in_force"]]
     other = [r for r in rows.values() if not r["in_force"]]
     return _sort_duties(current), _sort_duties(other)
