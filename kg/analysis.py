@@ -31,7 +31,7 @@ from xml.sax.saxutils import escape
 import networkx as nx
 
 from kg.browse.catalog import Catalog
-from kg.browse.common import BadParameterError, in_force, page_path
+from kg.browse.common import BadParameterError, page_path
 from kg.browse.pages import (
     BOARD_KINDS,
     _area_scope,
@@ -42,6 +42,7 @@ from kg.browse.pages import (
     selves,
 )
 from kg.config import SG
+from kg.dates import Period, Status
 
 Json = dict[str, Any]
 
@@ -128,10 +129,16 @@ def _add_edge(
     source: str,
     target: str,
     item: str,
-    span: tuple[date | None, date | None],
+    span: Period,
+    status: str,
     **attributes: str,
 ) -> None:
-    """An arrow for ``item`` (a duty or a role assignment), with its provisions and period."""
+    """An arrow for ``item`` (a duty or a role assignment), with its provisions and period.
+
+    ``status`` is the three-valued "as at" of the edge ("in force", "possibly in
+    force"), or "" for the network of all dates. Exact days only in
+    ``valid_from``/``valid_to``; ``dates`` says in words what is known.
+    """
     _add_node(g, cat, source)
     _add_node(g, cat, target)
     g.add_edge(
@@ -139,8 +146,11 @@ def _add_edge(
         target,
         item=item,
         provisions=" ".join(cat.iris(item, _p("legalBasis"))),
-        valid_from=span[0].isoformat() if span[0] else "",
-        valid_to=span[1].isoformat() if span[1] else "",
+        valid_from=span.start.exact.isoformat() if span.start.exact else "",
+        valid_to=span.end.exact.isoformat() if span.end.exact else "",
+        dates=span.describe(),
+        uncertain="true" if span.uncertain else "false",
+        status=status,
         **attributes,
     )
 
@@ -156,15 +166,25 @@ def duty_network(
     if filters.provision:
         scope = {filters.provision, *_descendants(cat, filters.provision)}
 
-    def keep(span: tuple[date | None, date | None] | None) -> bool:
-        return span is not None and (as_at is None or in_force(span[0], span[1], as_at))
+    def status(span: Period | None, *parties: str | None) -> str | None:
+        """The edge's "as at" status, or None to leave it out: it, and the parties
+        at its ends, must be in force or possibly in force on the date."""
+        if span is None:
+            return None
+        if as_at is None:
+            return ""
+        verdicts = [span.status(as_at)]
+        verdicts += [period(cat, x).status(as_at) for x in parties if x]
+        if any(v.not_in_force for v in verdicts):
+            return None
+        return Status.POSSIBLY.value if any(v.possibly for v in verdicts) else Status.IN_FORCE.value
 
     def based_in_scope(item: str) -> bool:
         return scope is None or bool(set(cat.iris(item, _p("legalBasis"))) & scope)
 
     for duty in cat.instances(SG + "DutyOrPower"):
         span = period(cat, duty)
-        if not keep(span) or not based_in_scope(duty):
+        if not based_in_scope(duty):
             continue
         modality_iri = cat.iri(duty, _p("modality"))
         modality = modality_iri.rsplit("#", 1)[-1] if modality_iri else "must"
@@ -173,15 +193,15 @@ def duty_network(
             targets += [("benefit", t) for t in cat.iris(duty, _p("beneficiary"))]
         for bearer in cat.iris(duty, _p("bearer")):
             for kind, target in targets:
-                if target == bearer:
+                if target == bearer or (edge_status := status(span, bearer, target)) is None:
                     continue
                 _add_edge(
-                    g, cat, bearer, target, duty, span,
+                    g, cat, bearer, target, duty, span, edge_status,
                     key=f"{duty}|{kind}", kind=kind, label=cat.label(duty), modality=modality,
                 )  # fmt: skip
     for ra in cat.instances(SG + "RoleAssignment"):
         span = period(cat, ra)
-        if not keep(span) or not based_in_scope(ra):
+        if not based_in_scope(ra):
             continue
         holder = cat.iri(ra, _p("holder"))
         context = cat.iri(ra, _p("context"))
@@ -195,10 +215,10 @@ def duty_network(
         for other in cat.iris(ra, _p("onBehalfOf")):
             edges.append(("represents", other, f"{role_label} on behalf of"))
         for kind, target, label in edges:
-            if target == holder:
+            if target == holder or (edge_status := status(span, holder, target)) is None:
                 continue
             _add_edge(
-                g, cat, holder, target, ra, span,
+                g, cat, holder, target, ra, span, edge_status,
                 key=f"{ra}|{kind}|{target}", kind=kind, label=label, modality="role",
             )  # fmt: skip
     for person in list(g.nodes):
@@ -219,6 +239,9 @@ def duty_network(
                     provisions="",
                     valid_from="",
                     valid_to="",
+                    dates="",
+                    uncertain="false",
+                    status="",
                 )
     if filters.area:
         g = _restrict_to_area(cat, g, filters.area)
@@ -259,6 +282,9 @@ def _edge_json(g: nx.MultiDiGraph, u: str, v: str, data: dict[str, Any]) -> Json
         "item": {"iri": data["item"], "href": page_path(data["item"])},
         "valid_from": data["valid_from"] or None,
         "valid_to": data["valid_to"] or None,
+        "dates": data["dates"] or None,
+        "uncertain": data["uncertain"] == "true",
+        "status": data["status"] or None,
     }
 
 
@@ -355,7 +381,11 @@ def unlinked_members(cat: Catalog, as_at: date, area: str | None = None) -> list
     duty owed to the board (or its kind), or the board bears one owed to the member.
     """
     areas = set(_area_scope(cat, area)) if area else None
-    duties = [d for d in cat.instances(SG + "DutyOrPower") if in_force(*period(cat, d), as_at)]
+    duties = [
+        d
+        for d in cat.instances(SG + "DutyOrPower")
+        if not period(cat, d).status(as_at).not_in_force
+    ]
     pairs: set[tuple[str, str]] = set()
     for d in duties:
         for b in cat.iris(d, _p("bearer")):
@@ -368,7 +398,7 @@ def unlinked_members(cat: Catalog, as_at: date, area: str | None = None) -> list
         holder = cat.iri(ra, _p("holder"))
         if not board or not holder or not is_board(cat, board):
             continue
-        if not in_force(*period(cat, ra), as_at):
+        if period(cat, ra).status(as_at).not_in_force:
             continue
         if areas is not None and not (set(cat.iris(board, _p("area"))) & areas):
             continue
@@ -429,6 +459,7 @@ def diagram_elements(g: nx.MultiDiGraph) -> Json:
                     "modality": data["modality"],
                     "colour": colour,
                     "href": page_path(data["item"]),
+                    "possibly": data["status"] == Status.POSSIBLY.value,
                 }
             }
         )
@@ -519,7 +550,13 @@ def to_svg(g: nx.MultiDiGraph, title: str = "Duty network") -> str:
         seen_pairs[(u, v)] += 1
         bend = 18 * (seen_pairs[(u, v)] - 1)
         mx, my = (sx + tx) / 2, (sy + ty) / 2 - bend
-        dash = ' stroke-dasharray="5 4"' if data["kind"] in ("role", "represents") else ""
+        dash = (
+            ' stroke-dasharray="1 3"'
+            if data["status"] == Status.POSSIBLY.value
+            else ' stroke-dasharray="5 4"'
+            if data["kind"] in ("role", "represents")
+            else ""
+        )
         out.append(
             f'<path d="M {sx:.0f} {sy:.0f} Q {mx:.0f} {my - 20:.0f} {tx:.0f} {ty:.0f}" '
             f'fill="none" stroke="{colour}" stroke-width="1.6"{dash} '

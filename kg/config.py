@@ -89,6 +89,8 @@ class Settings:
             default ``<home>/queries/rules``.
         checks_dir: folder of data checks (SELECT ?resource ?problem) that must
             find nothing before a build is published; default ``<home>/queries/checks``.
+        integrity_dir: folder of integrity rules over the whole graph (the same form,
+            each with a ``# Fix:`` comment); default ``<home>/queries/integrity``.
         shapes_dir: folder of SHACL shapes; default ``<home>/shapes``.
         store_dir: the built store (a symlink to the current store version);
             default ``<home>/build/store``.
@@ -140,6 +142,7 @@ class Settings:
     queries_dir: Path = field(default=None)  # type: ignore[assignment]
     rules_dir: Path = field(default=None)  # type: ignore[assignment]
     checks_dir: Path = field(default=None)  # type: ignore[assignment]
+    integrity_dir: Path = field(default=None)  # type: ignore[assignment]
     shapes_dir: Path = field(default=None)  # type: ignore[assignment]
     store_dir: Path = field(default=None)  # type: ignore[assignment]
     max_file_bytes: int = 16 * MIB
@@ -173,6 +176,7 @@ class Settings:
             "queries_dir": home / "queries",
             "rules_dir": home / "queries" / "rules",
             "checks_dir": home / "queries" / "checks",
+            "integrity_dir": home / "queries" / "integrity",
             "shapes_dir": home / "shapes",
             "store_dir": home / "build" / "store",
         }

@@ -35,8 +35,8 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg import __version__
-from kg.checks import load_checks, raise_for_problems, run_checks
-from kg.config import INFERRED_GRAPH, ONTOLOGY_GRAPH, Settings
+from kg.checks import load_checks, locate, raise_for_problems, run_checks
+from kg.config import INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES, Settings
 from kg.errors import BuildLockedError, StoreCorruptError, StoreMissingError
 from kg.load import load_inputs
 from kg.rules import apply_rules, load_rules
@@ -55,6 +55,17 @@ Progress = Callable[[str], None]
 
 def _quiet(_message: str) -> None:
     pass
+
+
+def _data_file(settings: Settings) -> Callable[[str], Path | None]:
+    """The path of a data file a problem names (``data/<stem>.ttl``)."""
+
+    def resolve(name: str) -> Path | None:
+        if name.startswith("data/"):
+            return settings.data_dir / name[len("data/") :]
+        return None
+
+    return resolve
 
 
 def _sibling(store_dir: Path, suffix: str) -> Path:
@@ -235,7 +246,9 @@ def build_store(settings: Settings, progress: Progress = _quiet) -> BuildResult:
             )
 
         rules = load_rules(settings.rules_dir, settings.relative)
-        checks = load_checks(settings.checks_dir, settings.relative)
+        checks = load_checks(settings.checks_dir, settings.relative) + load_checks(
+            settings.integrity_dir, settings.relative
+        )
 
         reasoner: dict[str, Any] = {"enabled": settings.reason}
         inferred_by_reasoner: list[ox.Triple] = []
@@ -303,8 +316,11 @@ def build_store(settings: Settings, progress: Progress = _quiet) -> BuildResult:
             t = time.perf_counter()
             problems = run_checks(store, checks)
             durations["checks"] = time.perf_counter() - t
-            raise_for_problems(problems)
-            progress(f"passed {len(checks)} data checks ({durations['checks']:.2f} s)")
+            raise_for_problems(locate(problems, _data_file(settings), PREFIXES))
+            progress(
+                f"passed {len(checks)} data checks and integrity rules "
+                f"({durations['checks']:.2f} s)"
+            )
 
             counts = quad_counts(store)
             store.flush()

@@ -29,12 +29,12 @@ from kg.browse.common import (
     LEGISLATION,
     NotFoundError,
     external_url,
-    in_force,
     legislation_url,
-    overlap,
     page_path,
 )
+from kg.browse.evidence import evidence_items
 from kg.config import SG, SGD
+from kg.dates import Bound, Period, Status
 
 Json = dict[str, Any]
 
@@ -88,7 +88,15 @@ PAGE_TYPE_NAMES = {
 }
 
 # Properties shown in their own sections, not repeated in "all statements".
-_DATE_PROPS = (SG + "validFrom", SG + "validTo")
+_DATE_PROPS = (
+    SG + "validFrom",
+    SG + "validTo",
+    SG + "earliestStart",
+    SG + "latestStart",
+    SG + "earliestEnd",
+    SG + "latestEnd",
+    SG + "confirmedUntil",
+)
 
 
 def p(local: str) -> str:
@@ -168,8 +176,49 @@ def type_labels(cat: Catalog, iri: str) -> list[str]:
     return out or [cat.label(t) for t in cat.iris(iri, RDF_TYPE)[:1]]
 
 
-def period(cat: Catalog, iri: str) -> tuple[date | None, date | None]:
-    return cat.date(iri, p("validFrom")), cat.date(iri, p("validTo"))
+def period(cat: Catalog, iri: str) -> Period:
+    """When ``iri`` was in force or existed: exact days or bounds (docs/modelling.md).
+
+    Reads the bounds the build derives (``sg:earliestStart`` ...), falling back
+    on the stated days for stores built without the date rules.
+    """
+    stated_from = cat.date(iri, p("validFrom"))
+    stated_to = cat.date(iri, p("validTo"))
+    start = Bound(
+        _first(cat, iri, "earliestStart", min) or stated_from,
+        _first(cat, iri, "latestStart", max) or stated_from,
+    )
+    end = Bound(
+        _first(cat, iri, "earliestEnd", min) or stated_to or cat.date(iri, p("confirmedUntil")),
+        _first(cat, iri, "latestEnd", max) or stated_to,
+    )
+    return Period(start, end)
+
+
+def _first(cat: Catalog, iri: str, local: str, pick: Callable[..., date]) -> date | None:
+    days = [d for o in cat.objects(iri, p(local)) if isinstance(o, Lit) and (d := o.as_date())]
+    return pick(days) if days else None
+
+
+def dated(when: Period, as_at: date) -> Json:
+    """The date fields of a row or page: exact days only where the day is known."""
+    v = when.status(as_at)
+    return {
+        "from": iso(when.start.exact),
+        "to": iso(when.end.exact),
+        "period": when.as_json(),
+        "dates_text": when.describe(),
+        "uncertain": when.uncertain,
+        "status": v.status.value,
+        "status_reason": v.reason,
+        "in_force": v.in_force,
+        "possibly": v.possibly,
+    }
+
+
+def current(row: Json) -> bool:
+    """Shown under "as at": in force or possibly in force on the page's date."""
+    return row["status"] != Status.NOT_IN_FORCE.value
 
 
 def verification(cat: Catalog, iri: str) -> Json | None:
@@ -181,7 +230,8 @@ def verification(cat: Catalog, iri: str) -> Json | None:
         "label": cat.label(status),
         "note": cat.text(iri, p("verificationNote")),
         "date_note": cat.text(iri, p("dateNote")),
-        "evidence": [u for u in cat.iris(iri, p("evidence")) if external_url(u)],
+        "inferred_from": refs(cat, cat.iris(iri, p("inferredFrom"))),
+        "evidence": evidence_items(cat, iri),
     }
 
 
@@ -189,7 +239,7 @@ def base(cat: Catalog, iri: str, as_at: date) -> Json:
     """Fields every entity page has."""
     if not cat.has(iri):
         raise NotFoundError(f"nothing is known about {iri}")
-    start, end = period(cat, iri)
+    when = dated(period(cat, iri), as_at)
     return {
         "iri": iri,
         "label": cat.label(iri),
@@ -198,9 +248,14 @@ def base(cat: Catalog, iri: str, as_at: date) -> Json:
         "types": type_labels(cat, iri),
         "page_type": page_type(cat, iri),
         "as_at": as_at.isoformat(),
-        "valid_from": iso(start),
-        "valid_to": iso(end),
-        "exists_at": in_force(start, end, as_at),
+        "valid_from": when["from"],
+        "valid_to": when["to"],
+        "period": when["period"],
+        "dates_text": when["dates_text"],
+        "status": when["status"],
+        "status_reason": when["status_reason"],
+        "exists_at": when["in_force"],
+        "possibly": when["possibly"],
         "verification": verification(cat, iri),
         "external": legislation_url(iri),
     }
@@ -241,9 +296,9 @@ def duty_row(
     *,
     route: str | None = None,
     via: str | None = None,
-    span: tuple[date | None, date | None] | None = None,
+    span: Period | None = None,
 ) -> Json:
-    start, end = span if span is not None else period(cat, duty)
+    when = span if span is not None else period(cat, duty)
     modality = cat.iri(duty, p("modality"))
     return {
         "duty": ref(cat, duty),
@@ -261,9 +316,7 @@ def duty_row(
         "stated_in": refs(cat, cat.iris(duty, p("statedIn"))),
         "topics": refs(cat, cat.iris(duty, p("topic"))),
         "qualification": cat.text(duty, p("qualification")),
-        "from": iso(start),
-        "to": iso(end),
-        "in_force": in_force(start, end, as_at),
+        **dated(when, as_at),
         "route": route,
         "via": ref(cat, via) if via else None,
         "verification": verification(cat, duty),
@@ -305,7 +358,7 @@ def _sort_duties(rows: list[Json]) -> list[Json]:
     return sorted(
         rows,
         key=lambda r: (
-            r["from"] or "",
+            r["period"]["start"]["earliest"] or r["period"]["start"]["latest"] or "",
             r["order"] if r["order"] is not None else 0,
             r["duty"]["label"].lower(),
         ),
@@ -341,14 +394,14 @@ def duties_held(cat: Catalog, party: str, as_at: date) -> tuple[list[Json], list
             through.append(("member", context, "as a member of"))
         for kind, via, route in through:
             for duty in cat.subjects(p("bearer"), via):
-                span = overlap(period(cat, duty), ra_period)
+                span = period(cat, duty).overlap(ra_period)
                 if span is not None and (duty, kind, via) not in rows:
                     rows[(duty, kind, via)] = duty_row(
                         cat, duty, as_at, route=route, via=via, span=span
                     )
-    current = [r for r in rows.values() if r["in_force"]]
-    other = [r for r in rows.values() if not r["in_force"]]
-    return _sort_duties(current), _sort_duties(other)
+    now = [r for r in rows.values() if current(r)]
+    other = [r for r in rows.values() if not current(r)]
+    return _sort_duties(now), _sort_duties(other)
 
 
 def duties_owed_to(cat: Catalog, party: str, as_at: date) -> tuple[list[Json], list[Json]]:
@@ -356,7 +409,7 @@ def duties_owed_to(cat: Catalog, party: str, as_at: date) -> tuple[list[Json], l
     targets = list(selves(cat, party))
     for ra, _who in role_assignments_of(cat, party):
         role = cat.iri(ra, p("role"))
-        if role and in_force(*period(cat, ra), as_at) and role not in targets:
+        if role and not period(cat, ra).status(as_at).not_in_force and role not in targets:
             targets.append(role)
     rows: dict[str, Json] = {}
     for t in targets:
@@ -366,13 +419,12 @@ def duties_owed_to(cat: Catalog, party: str, as_at: date) -> tuple[list[Json], l
                     continue
                 route = how if t == party else f"{how}, as"
                 rows[duty] = duty_row(cat, duty, as_at, route=route, via=None if t == party else t)
-    current = [r for r in rows.values() if r["in_force"]]
-    other = [r for r in rows.values() if not r["in_force"]]
-    return _sort_duties(current), _sort_duties(other)
+    now = [r for r in rows.values() if current(r)]
+    other = [r for r in rows.values() if not current(r)]
+    return _sort_duties(now), _sort_duties(other)
 
 
 def role_row(cat: Catalog, ra: str, as_at: date, as_whom: str | None = None) -> Json:
-    start, end = period(cat, ra)
     role = cat.iri(ra, p("role"))
     context = cat.iri(ra, p("context"))
     return {
@@ -385,9 +437,8 @@ def role_row(cat: Catalog, ra: str, as_at: date, as_whom: str | None = None) -> 
         "on_behalf_of": refs(cat, cat.iris(ra, p("onBehalfOf"))),
         "appointed_by": refs(cat, cat.iris(ra, p("appointedBy"))),
         "basis": refs(cat, cat.iris(ra, p("legalBasis"))),
-        "from": iso(start),
-        "to": iso(end),
-        "in_force": in_force(start, end, as_at),
+        **dated(period(cat, ra), as_at),
+        "inferred_from": refs(cat, cat.iris(ra, p("inferredFrom"))),
         "as": ref(cat, as_whom) if as_whom else None,
     }
 
@@ -397,11 +448,17 @@ def is_board(cat: Catalog, iri: str) -> bool:
 
 
 def _split(rows: list[Json]) -> tuple[list[Json], list[Json]]:
-    return [r for r in rows if r["in_force"]], [r for r in rows if not r["in_force"]]
+    return [r for r in rows if current(r)], [r for r in rows if not current(r)]
 
 
 def _by_dates(rows: list[Json]) -> list[Json]:
-    return sorted(rows, key=lambda r: (r["from"] or "", r["assignment"]["label"].lower()))
+    return sorted(
+        rows,
+        key=lambda r: (
+            r["period"]["start"]["earliest"] or r["period"]["start"]["latest"] or "",
+            r["assignment"]["label"].lower(),
+        ),
+    )
 
 
 # ------------------------------------------------------------------- body pages
@@ -458,7 +515,7 @@ def body_page(cat: Catalog, iri: str, as_at: date) -> Json:
             "members_other_dates": members_other,
             "role_holders": holders_now,
             "role_holders_other_dates": holders_other,
-            "representatives": [r for r in representing if r["in_force"]],
+            "representatives": [r for r in representing if current(r)],
             "documents": documents,
             "discrepancies": [discrepancy_row(cat, d) for d in cat.subjects(p("concerns"), iri)],
         }
@@ -564,9 +621,9 @@ def provision_page(cat: Catalog, iri: str, as_at: date) -> Json:
     local = [r for r in relied.values() if r["document"] and r["document"]["iri"] not in scope_set]
     duties = _sort_duties(list(created.values()))
     history = []
-    start, end = period(cat, iri)
-    if start:
-        history.append({"date": iso(start), "event": "in force from", "what": None})
+    when = period(cat, iri)
+    if when.start.known:
+        history.append(_event(when.start, "in force from", None))
     for prop, how in (
         ("insertedBy", "inserted by"),
         ("commencedBy", "commenced by"),
@@ -575,14 +632,24 @@ def provision_page(cat: Catalog, iri: str, as_at: date) -> Json:
         ("enablingProvision", "made under"),
     ):
         for other in cat.iris(iri, p(prop)):
-            history.append({"date": None, "event": how, "what": ref(cat, other)})
-    if end:
-        history.append({"date": iso(end), "event": "in force until", "what": None})
+            history.append(
+                {
+                    "date": None,
+                    "when": None,
+                    "uncertain": False,
+                    "sort": None,
+                    "event": how,
+                    "what": ref(cat, other),
+                }
+            )
+    if when.end.latest is not None:
+        history.append(_event(when.end, "in force until", None))
     for row in duties:
-        history.append({"date": row["from"], "event": "duty or power starts", "what": row["duty"]})
-        if row["to"]:
-            history.append({"date": row["to"], "event": "duty or power ends", "what": row["duty"]})
-    history.sort(key=lambda h: (h["date"] is None, h["date"] or ""))
+        span = row["period"]
+        history.append(_event(_bound(span["start"]), "duty or power starts", row["duty"]))
+        if span["end"]["latest"]:
+            history.append(_event(_bound(span["end"]), "duty or power ends", row["duty"]))
+    history.sort(key=lambda h: (h["sort"] is None, h["sort"] or ""))
     page.update(
         {
             "number": cat.text(iri, p("number")),
@@ -598,16 +665,14 @@ def provision_page(cat: Catalog, iri: str, as_at: date) -> Json:
                 {
                     **ref(cat, c),
                     "number": cat.text(c, p("number")),
-                    "in_force": in_force(*period(cat, c), as_at),
+                    **dated(period(cat, c), as_at),
                 }
                 for c in _children_sorted(cat, iri)
             ],
-            "duties": [r for r in duties if r["in_force"]],
-            "duties_other_dates": [r for r in duties if not r["in_force"]],
-            "role_assignments": [r for r in _by_dates(assignments) if r["in_force"]],
-            "role_assignments_other_dates": [
-                r for r in _by_dates(assignments) if not r["in_force"]
-            ],
+            "duties": [r for r in duties if current(r)],
+            "duties_other_dates": [r for r in duties if not current(r)],
+            "role_assignments": [r for r in _by_dates(assignments) if current(r)],
+            "role_assignments_other_dates": [r for r in _by_dates(assignments) if not current(r)],
             "relied_on_by": sorted(
                 local, key=lambda r: (r["document"]["label"], r["item"]["label"])
             ),
@@ -620,6 +685,26 @@ def provision_page(cat: Catalog, iri: str, as_at: date) -> Json:
         }
     )
     return page
+
+
+def _bound(j: Json) -> Bound:
+    return Bound(
+        date.fromisoformat(j["earliest"]) if j["earliest"] else None,
+        date.fromisoformat(j["latest"]) if j["latest"] else None,
+    )
+
+
+def _event(bound: Bound, event: str, what: Json | None) -> Json:
+    """A dated event; ``date`` only when the day is known, ``when`` in words always."""
+    first = bound.earliest or bound.latest
+    return {
+        "date": iso(bound.exact),
+        "when": bound.describe() if bound.known else None,
+        "uncertain": bound.known and bound.exact is None,
+        "sort": iso(first),
+        "event": event,
+        "what": what,
+    }
 
 
 def document_of(cat: Catalog, item: str) -> str | None:
@@ -775,8 +860,8 @@ def duty_page(cat: Catalog, iri: str, as_at: date) -> Json:
     page.update(
         {
             "duty": row,
-            "role_holders": [r for r in _by_dates(holders) if r["in_force"]],
-            "role_holders_other_dates": [r for r in _by_dates(holders) if not r["in_force"]],
+            "role_holders": [r for r in _by_dates(holders) if current(r)],
+            "role_holders_other_dates": [r for r in _by_dates(holders) if not current(r)],
             "document": ref(cat, d) if (d := document_of(cat, iri)) else None,
         }
     )
@@ -793,13 +878,7 @@ def area_page(cat: Catalog, iri: str, as_at: date) -> Json:
     bodies, boards, documents = [], [], []
     for a in scope:
         for item in cat.subjects(p("area"), a):
-            entry = {
-                **ref(cat, item),
-                "area": ref(cat, a),
-                "exists_at": in_force(*period(cat, item), as_at),
-                "valid_from": iso(period(cat, item)[0]),
-                "valid_to": iso(period(cat, item)[1]),
-            }
+            entry = {**_entry(cat, item, as_at), "area": ref(cat, a)}
             if cat.types(item) & set(DOCUMENT_CLASSES):
                 documents.append(entry)
             elif is_board(cat, item):
@@ -870,13 +949,17 @@ def entity_page(cat: Catalog, iri: str, as_at: date) -> Json:
 
 
 def _entry(cat: Catalog, iri: str, as_at: date) -> Json:
-    start, end = period(cat, iri)
+    when = dated(period(cat, iri), as_at)
     return {
         **ref(cat, iri),
         "description": cat.text(iri, DESCRIPTION),
-        "valid_from": iso(start),
-        "valid_to": iso(end),
-        "exists_at": in_force(start, end, as_at),
+        "valid_from": when["from"],
+        "valid_to": when["to"],
+        "dates_text": when["dates_text"],
+        "status": when["status"],
+        "status_reason": when["status_reason"],
+        "exists_at": when["in_force"],
+        "possibly": when["possibly"],
         "types": type_labels(cat, iri),
     }
 
@@ -974,7 +1057,10 @@ def home_page(cat: Catalog, as_at: date) -> Json:
         "built_at": cat.built_at,
         "counts": {
             "duties": len(duties),
-            "duties_in_force": sum(1 for d in duties if in_force(*period(cat, d), as_at)),
+            "duties_in_force": sum(1 for d in duties if period(cat, d).status(as_at).in_force),
+            "duties_possibly_in_force": sum(
+                1 for d in duties if period(cat, d).status(as_at).possibly
+            ),
             "kinds_of_body": count(SG + "BodyKind"),
             "bodies": count(SG + "Agent"),
             "boards": count(SG + "Board"),

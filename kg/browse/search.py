@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from kg.browse.catalog import ALT_LABEL, DESCRIPTION, LABEL, TITLE, Catalog
-from kg.browse.common import BadParameterError, in_force
+from kg.browse.common import BadParameterError
 from kg.browse.pages import PAGE_TYPE_NAMES, page_type, period, ref
 from kg.config import SG
 
@@ -72,13 +72,14 @@ def search(cat: Catalog, q: str | None, as_at: date) -> Json:
     groups: dict[str, list[Json]] = {}
     for score, iri in scored[:MAX_RESULTS]:
         kind = page_type(cat, iri)
-        start, end = period(cat, iri)
+        verdict = period(cat, iri).status(as_at)
         groups.setdefault(kind, []).append(
             {
                 **ref(cat, iri),
                 "score": round(score, 1),
                 "snippet": _snippet(cat, iri, words),
-                "exists_at": in_force(start, end, as_at),
+                "exists_at": verdict.in_force,
+                "status": verdict.status.value,
             }
         )
     out["total"] = len(scored)

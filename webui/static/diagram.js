@@ -50,6 +50,7 @@
         "text-background-opacity": 0.85, "text-background-padding": "1px", "color": "#0b0c0c" } },
       { selector: "edge[kind = 'role'], edge[kind = 'represents'], edge[kind = 'post']", style: {
         "line-style": "dashed" } },
+      { selector: "edge[?possibly]", style: { "line-style": "dotted", "opacity": 0.7 } },
       { selector: ":selected", style: { "border-color": "#ffdd00", "border-width": 4 } }
     ],
     layout: { name: "cose", animate: false, randomize: false, padding: 10,
