@@ -44,6 +44,11 @@ INFERRED_GRAPH = ox.NamedNode(GRAPH_BASE + "validation-inferred")
 MIN_YEAR, MAX_YEAR = 1900, 2100
 
 
+_DATE_BOUNDS_RULE = (
+    Path(__file__).resolve().parent.parent.parent / "queries" / "rules" / "date-bounds.rq"
+).read_text(encoding="utf-8")
+
+
 def check_as_at(value: object, field: str = "as_at") -> date:
     """``value`` as a date within the supported range, else a clear error."""
     if isinstance(value, str):
@@ -120,6 +125,12 @@ class Validator:
         store.extend(
             ox.Quad(t.subject, t.predicate, t.object, INFERRED_GRAPH)
             for t in tables.infer(config_triples)
+        )
+        # dates as bounds (queries/rules/date-bounds.rq), so shapes judge uncertain
+        # dates by what is certain: ended = latest end passed, begun = earliest start
+        store.extend(
+            ox.Quad(t.subject, t.predicate, t.object, INFERRED_GRAPH)
+            for t in store.query(_DATE_BOUNDS_RULE, use_default_graph_as_union=True)
         )
         context = ox.BlankNode()
         store.extend(

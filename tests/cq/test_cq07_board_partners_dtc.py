@@ -19,9 +19,9 @@ REPRESENTED = {
     ("kind-local-authority", "13(2)(a)", START, END),
     ("kind-district-council", "13(3)(a)", START, END),
     ("kind-chief-officer-of-police", "13(3)(b)", START, END),
-    ("kind-local-probation-board", "13(3)(c)", START, END),
-    ("kind-secretary-of-state-probation", "13(3)(ca)", "2013-04-01", END),
-    ("kind-provider-of-probation-services", "13(3)(cb)", "2013-04-01", END),
+    ("kind-local-probation-board", "13(3)(c)", START, None),  # ended with the boards, 2008-2014
+    ("kind-secretary-of-state-probation", "13(3)(ca)", None, END),  # inserted by 1 April 2013
+    ("kind-provider-of-probation-services", "13(3)(cb)", None, END),
     ("kind-youth-offending-team", "13(3)(d)", START, END),
     ("kind-nhs-commissioning-board", "13(3)(da)", "2013-04-01", END),
     ("kind-strategic-health-authority", "13(3)(e)", START, "2013-03-31"),

@@ -32,20 +32,22 @@ def test_each_commitment_is_borne_by_both_representatives(cq):
 def test_representatives_posts_board_and_principals(cq):
     rows = cq("cq12-lscb-representatives")
     people = {
-        r["representative"]: (r["postLabel"], r["postIn"], r["boardLabel"], r["from"]) for r in rows
+        r["representative"]: (r["postLabel"], r["postIn"], r["boardLabel"], r["fromEarliest"], r["fromLatest"]) for r in rows
     }
     assert people == {
         SGD + "mike-wyatt": (
             "Strategic Director, People's Services",
             None,  # the protocol does not say where the post is
             "Merseyside MAPPA Strategic Management Board",
-            "2017-08-01",
+            "2017-08-01",  # the protocol is dated August 2017, day not given
+            "2017-08-31",
         ),
         SGD + "ian-mulcahey": (
             "Knowsley LSCB Board Manager",
             SGD + "knowsley-lscb",
             "Merseyside MAPPA Strategic Management Board",
             "2017-08-01",
+            "2017-08-31",
         ),
     }
     for r in rows:

@@ -19,7 +19,7 @@ def test_seven_rules_in_document_order(cq):
         if r["rule"] not in rules:
             rules.append(r["rule"])
     assert rules == [SGD + f"commitment-merseyside-2017-{name}" for name in RULES]
-    assert {r["documentDate"] for r in rows} == {"2017-08-01"}
+    assert {r["documentDate"] for r in rows} == {"2017-08-31"}  # August 2017: its last day
 
 
 def test_modalities(cq):

@@ -6,7 +6,7 @@ SGD = "https://w3id.org/safeguarding-kg/id/"
 def test_relies_on_safeguarding_children_2002(cq):
     rows = cq("cq16-earlier-report-recommendations")
     assert {(r["report"], r["reportDate"]) for r in rows} == {
-        (SGD + "safeguarding-children-2002", "2002-10-01")
+        (SGD + "safeguarding-children-2002", "2002-10-20")  # published by 20 October 2002
     }
     assert rows[0]["reportTitle"].startswith("Safeguarding Children")
 
