@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 from os import PathLike
 from pathlib import Path
@@ -36,6 +37,7 @@ from kg.validation.report import (
     shacl_report_triples,
 )
 from kg.validation.shapes import Shapes, load_shapes
+from kg.validation.uncertain import explain, pessimistic_store, uncertain_on
 
 Source = str | PathLike[str] | tuple[str, bytes]
 CONFIG_GRAPH = ox.NamedNode(GRAPH_BASE + "configuration")
@@ -158,6 +160,9 @@ class Validator:
         results = run_shapes(store, self.shapes, scope)  # type: ignore[arg-type]
         explainer = _Explainer(store, locations)
         pairs = [(explainer.finding(r), r) for r in results]
+        uncertain = uncertain_on(store, as_at)
+        if uncertain:
+            pairs = self._with_uncertain(store, scope, uncertain, pairs, explainer)
         pairs.sort(
             key=lambda p: (
                 p[0].group_label.lower(),
@@ -178,6 +183,35 @@ class Validator:
             report_triples=shacl_report_triples(pairs, self.shapes.graph, as_at),
             seconds=time.perf_counter() - started,
         )
+
+    def _with_uncertain(
+        self,
+        store: ox.Store,
+        scope: set[object],
+        uncertain: dict[object, str],
+        pairs: list[tuple[Finding, Result]],
+        explainer: _Explainer,
+    ) -> list[tuple[Finding, Result]]:
+        """Findings with those that rest on an uncertain date made warnings that say so.
+
+        The shapes run again on the reading in which everything uncertain is not in
+        force; a finding present under one reading only depends on the uncertainty.
+        """
+        other = run_shapes(pessimistic_store(store, uncertain), self.shapes, scope)  # type: ignore[arg-type]
+        keys = {r.key for _, r in pairs}
+        other_keys = {r.key for r in other}
+        out = []
+        extra = [(explainer.finding(r), r) for r in other if r.key not in keys]
+        for finding, result in pairs + extra:
+            if result.key in keys and result.key in other_keys:
+                out.append((finding, result))
+                continue
+            note = explain(store, uncertain, [result.focus, result.value])
+            severity = "warning" if finding.severity == "violation" else finding.severity
+            out.append(
+                (replace(finding, severity=severity, message=finding.message + note), result)
+            )
+        return out
 
 
 class _Explainer:

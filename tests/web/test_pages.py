@@ -120,7 +120,8 @@ def test_merseyside_smb_commitments_a_to_h_in_order(client: FlaskClient) -> None
     assert SGD + "knowsley-lscb" in [o["iri"] for o in first["owed_to"]]
     reps = next(g for g in doc["commitment_groups"] if "Mike Wyatt" in str(g["bearers"]))
     assert [c["number"] for c in reps["commitments"]] == list("abcd")
-    assert doc["review_due"] == "2018-08-01" and doc["review_within_months"] == 12
+    # 12 months from a date of August 2017 (day not given): by 31 August 2018
+    assert doc["review_due"] == "2018-08-31" and doc["review_within_months"] == 12
     assert doc["discrepancies"] and all(d["code"] for d in doc["discrepancies"])
     page = html(client, "/id/merseyside-protocol-2017")
     assert "Differs from statute" in page and "govuk-warning-text" in page
