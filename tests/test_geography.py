@@ -1,4 +1,5 @@
-"""The reference geography (data/areas.ttl, below its marker line) against its sources.
+"""The reference geography (data/areas.ttl below its marker, data/geography-bodies.ttl)
+against its sources.
 
 The ONS lookups in data/sources/ons are read here, at test time, and compared with the
 built store: a sample of authorities row by row (code, name, police area, MAPPA area),
@@ -17,7 +18,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -98,10 +98,10 @@ class Place:
     within: set[str]
 
     def exists(self, on: str) -> bool:
-        return self.period.status(day(on)) is not Status.NOT_IN_FORCE
+        return self.period.status(day(on)).status is not Status.NOT_IN_FORCE
 
     def in_force(self, on: str) -> bool:
-        return self.period.status(day(on)) is Status.IN_FORCE
+        return self.period.status(day(on)).status is Status.IN_FORCE
 
 
 @dataclass
@@ -119,8 +119,13 @@ class Geo:
         assert len(found) == 1, f"{code}: {len(found)} areas"
         return found[0]
 
+    def inside(self, place: Place, *kinds: str) -> list[Place]:
+        """The areas of these kinds (any kind if none) that ``place`` lies within, at any depth."""
+        found = [self.places[w] for w in sorted(place.within) if w in self.places]
+        return [p for p in found if not kinds or p.kind in kinds]
+
     def mappa_areas(self, place: Place) -> set[str]:
-        return {w for w in place.within if self.places.get(w, place).kind == "MappaArea"}
+        return {p.iri for p in self.inside(place, "MappaArea")}
 
 
 def _first(values: list[ox.Literal]) -> date | None:
@@ -214,12 +219,14 @@ def build_geography():
     return module
 
 
-def test_areas_ttl_is_what_the_script_writes() -> None:
+def test_generated_files_are_what_the_script_writes() -> None:
     module = build_geography()
-    expected = module.write(module.render(module.Geography()))
-    assert (REPO / "data" / "areas.ttl").read_text(encoding="utf-8") == expected, (
-        "data/areas.ttl is out of date: run python scripts/build_geography.py"
-    )
+    outputs = module.outputs(module.Geography())
+    assert set(outputs) == {REPO / "data" / "areas.ttl", REPO / "data" / "geography-bodies.ttl"}
+    for path, expected in outputs.items():
+        assert path.read_text(encoding="utf-8") == expected, (
+            f"{path.name} is out of date: run python scripts/build_geography.py"
+        )
 
 
 # --------------------------------------------------------------------------- against the CSVs
@@ -238,7 +245,7 @@ def test_sample_authority_matches_the_lookups(geo: Geo, code: str) -> None:
         assert row["lad_name"] in {place.label} | place.alt_labels, (stem, row["lad_name"])
         assert place.in_force(as_at), f"{code} is in {stem} but not in force on {as_at}"
         if "pfa_code" in row:
-            police = [geo.places[w] for w in place.within if geo.places[w].kind == "PoliceArea"]
+            police = geo.inside(place, "PoliceArea")
             assert [p.code for p in police] == [row["pfa_code"]]
             assert police[0].label == row["pfa_name"]
             expected = MAPPA_NAME_OF_PFA.get(row["pfa_code"], row["pfa_name"])
@@ -246,7 +253,7 @@ def test_sample_authority_matches_the_lookups(geo: Geo, code: str) -> None:
             assert {geo.places[m].label for m in mappa} == {expected}
             assert mappa == geo.mappa_areas(police[0])
         elif row["utla_code"].startswith("E10"):
-            counties = [geo.places[w] for w in place.within if geo.places[w].kind == "shireCounty"]
+            counties = geo.inside(place, "shireCounty")
             assert [(c.code, c.label) for c in counties] == [(row["utla_code"], row["utla_name"])]
     assert seen
 
@@ -339,14 +346,14 @@ def test_every_authority_is_in_exactly_one_mappa_area(geo: Geo, on: str) -> None
     assert {p.kind for p in existing} == types
     for p in existing:
         assert len(geo.mappa_areas(p)) == 1, f"{p.label} ({p.kind}): {geo.mappa_areas(p)}"
-        police = [w for w in p.within if geo.places[w].kind == "PoliceArea"]
+        police = geo.inside(p, "PoliceArea")
         assert len(police) == 1, f"{p.label}: police areas {police}"
-        assert geo.places[police[0]].exists(on)
+        assert police[0].exists(on)
     for p in existing:
-        counties = [w for w in p.within if geo.places[w].kind == "shireCounty"]
+        counties = geo.inside(p, "shireCounty")
         if p.kind == "shireDistrict":
-            assert len(counties) == 1 and geo.places[counties[0]].exists(on), p.label
-            assert geo.mappa_areas(geo.places[counties[0]]) == geo.mappa_areas(p)
+            assert len(counties) == 1 and counties[0].exists(on), p.label
+            assert geo.mappa_areas(counties[0]) == geo.mappa_areas(p)
         else:
             assert not counties, f"{p.label} ({p.kind}) lies in a county"
 
@@ -380,9 +387,13 @@ def test_every_geography_fact_has_a_source_and_a_status(real_store: Settings) ->
             """
             PREFIX sg: <https://w3id.org/safeguarding-kg/ontology#>
             SELECT ?x WHERE {
-              { ?x a sg:LocalAuthorityArea } UNION { ?x a sg:PoliceArea }
-              UNION { ?x a sg:Body ; sg:area ?a . ?a a sg:LocalAuthorityArea }
-              UNION { ?x a sg:Body ; sg:area ?a . ?a a sg:PoliceArea }
+              VALUES ?g {
+                <https://w3id.org/safeguarding-kg/graph/areas>
+                <https://w3id.org/safeguarding-kg/graph/geography-bodies>
+              }
+              GRAPH ?g {
+                { ?x a sg:LocalAuthorityArea } UNION { ?x a sg:PoliceArea } UNION { ?x a sg:Body }
+              }
               FILTER NOT EXISTS { ?x sg:source ?s . ?x sg:verificationStatus ?v }
             }
             """,

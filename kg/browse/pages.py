@@ -821,6 +821,10 @@ def document_page(cat: Catalog, iri: str, as_at: date) -> Json:
         key = " and ".join(b["label"] for b in row["bearers"]) or "(no bearer)"
         groups.setdefault(key, {"bearers": row["bearers"], "commitments": []})
         groups[key]["commitments"].append(row)
+    recorded = sorted(
+        (discrepancy_row(cat, d) for d in cat.subjects(p("inDocument"), iri)),
+        key=lambda r: _natural(r["code"] or ""),
+    )
     page.update(
         {
             "title": cat.text(iri, "http://purl.org/dc/terms/title"),
@@ -838,13 +842,21 @@ def document_page(cat: Catalog, iri: str, as_at: date) -> Json:
             "clauses": tree,
             "commitment_groups": list(groups.values()),
             "members": _by_dates(assignments),
-            "discrepancies": sorted(
-                (discrepancy_row(cat, d) for d in cat.subjects(p("inDocument"), iri)),
-                key=lambda r: _natural(r["code"] or ""),
-            ),
+            # the same split as cq14: differences from statute, and cautions (points
+            # that were right at the document's date); counts are the lengths of these
+            "discrepancies": [r for r in recorded if not is_caution(r)],
+            "cautions": [r for r in recorded if is_caution(r)],
         }
     )
     return page
+
+
+CAUTION_TYPE = SGD + "discrepancy-type-caution"
+
+
+def is_caution(row: Json) -> bool:
+    """A recorded point that was right at the document's date (cq14 leaves it out)."""
+    return bool(row["type"] and row["type"]["iri"] == CAUTION_TYPE)
 
 
 # --------------------------------------------------------------- duties, areas

@@ -8,7 +8,14 @@ SGD = "https://w3id.org/safeguarding-kg/id/"
 
 # (relation, kind, from, to, successor, successor's start), in date order.
 CHAIN = [
-    ("before", "kind-area-review-committee", None, None, "kind-acpc", "1988-01-01"),  # only the years are known
+    (
+        "before",
+        "kind-area-review-committee",
+        None,
+        None,
+        "kind-acpc",
+        "1988-01-01",
+    ),  # only the years are known
     ("before", "kind-acpc", "1988-01-01", "2006-03-31", "kind-lscb", "2006-04-01"),
     (
         "this kind",

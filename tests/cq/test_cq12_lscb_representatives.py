@@ -32,7 +32,14 @@ def test_each_commitment_is_borne_by_both_representatives(cq):
 def test_representatives_posts_board_and_principals(cq):
     rows = cq("cq12-lscb-representatives")
     people = {
-        r["representative"]: (r["postLabel"], r["postIn"], r["boardLabel"], r["fromEarliest"], r["fromLatest"]) for r in rows
+        r["representative"]: (
+            r["postLabel"],
+            r["postIn"],
+            r["boardLabel"],
+            r["fromEarliest"],
+            r["fromLatest"],
+        )
+        for r in rows
     }
     assert people == {
         SGD + "mike-wyatt": (
