@@ -221,6 +221,12 @@ def push(
     opener = _opener(url, user, password)
     report = PushReport(method=method)
     started = time.perf_counter()
+    if method == "gsp" and selected:
+        # a first request with no body (adding nothing): a refusal of the credentials
+        # arrives as a clear HTTP 401, where a server that refuses a large body while it
+        # is still being sent resets the connection ("cannot reach")
+        _send(opener, "POST", _with_graph(url, selected[0]), b"", "application/n-triples", timeout)
+        report.requests += 1
     for graph in selected:
         node = ox.NamedNode(graph)
         triples = [q.triple for q in store.quads_for_pattern(None, None, None, node)]
