@@ -1,9 +1,12 @@
 """Time `kg build` from nothing: median and spread over several runs, with the steps.
 
-    .venv/bin/python bench/build_bench.py [--runs 5]
+    .venv/bin/python bench/build_bench.py [--runs 5] [--compare-integrity]
 
 Each run builds the repository's ontology/ and data/ into a fresh temporary store
 directory, in a subprocess (so Java start-up and imports count, as for a user).
+With --compare-integrity, each run is a pair, in alternating order: one build with
+the integrity rules of queries/integrity and one without (KG_INTEGRITY_DIR pointing at
+an empty folder), so the cost of the rules is measured side by side on a shared machine.
 """
 
 from __future__ import annotations
@@ -21,8 +24,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 
 
-def one_build(store_dir: Path) -> tuple[float, dict[str, float]]:
+def one_build(store_dir: Path, integrity_dir: Path | None = None) -> tuple[float, dict[str, float]]:
     env = {**os.environ, "KG_HOME": str(REPO), "KG_STORE_DIR": str(store_dir)}
+    if integrity_dir is not None:
+        env["KG_INTEGRITY_DIR"] = str(integrity_dir)
     started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "kg", "build", "--quiet"], env=env, check=True)
     elapsed = time.perf_counter() - started
@@ -30,19 +35,8 @@ def one_build(store_dir: Path) -> tuple[float, dict[str, float]]:
     return elapsed, manifest["durations_seconds"]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5)
-    args = parser.parse_args()
-    walls: list[float] = []
-    steps: dict[str, list[float]] = {}
-    for _ in range(args.runs):
-        with tempfile.TemporaryDirectory(prefix="kg-bench-") as tmp:
-            wall, durations = one_build(Path(tmp) / "store")
-        walls.append(wall)
-        for step, seconds in durations.items():
-            steps.setdefault(step, []).append(seconds)
-    print(f"kg build from nothing, {args.runs} runs (seconds)")
+def _report(title: str, walls: list[float], steps: dict[str, list[float]]) -> None:
+    print(title)
     print(
         f"  {'whole command':<14} median {statistics.median(walls):6.2f}  "
         f"min {min(walls):6.2f}  max {max(walls):6.2f}"
@@ -51,6 +45,46 @@ def main() -> None:
         print(
             f"  {step:<14} median {statistics.median(values):6.2f}  "
             f"min {min(values):6.2f}  max {max(values):6.2f}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--compare-integrity",
+        action="store_true",
+        help="pairs of builds with and without the integrity rules, interleaved",
+    )
+    args = parser.parse_args()
+    variants = ["with integrity rules", "without"] if args.compare_integrity else ["build"]
+    walls: dict[str, list[float]] = {v: [] for v in variants}
+    steps: dict[str, dict[str, list[float]]] = {v: {} for v in variants}
+    with tempfile.TemporaryDirectory(prefix="kg-bench-empty-") as empty:
+        for run in range(args.runs):
+            order = variants if run % 2 == 0 else list(reversed(variants))
+            for variant in order:
+                with tempfile.TemporaryDirectory(prefix="kg-bench-") as tmp:
+                    wall, durations = one_build(
+                        Path(tmp) / "store", Path(empty) if variant == "without" else None
+                    )
+                walls[variant].append(wall)
+                for step, seconds in durations.items():
+                    steps[variant].setdefault(step, []).append(seconds)
+    for variant in variants:
+        _report(
+            f"kg build from nothing ({variant}), {args.runs} runs (seconds)",
+            walls[variant],
+            steps[variant],
+        )
+    if args.compare_integrity:
+        added = statistics.median(walls[variants[0]]) - statistics.median(walls[variants[1]])
+        checks = statistics.median(steps[variants[0]]["checks"]) - statistics.median(
+            steps[variants[1]]["checks"]
+        )
+        print(
+            f"integrity rules add: {added:+.2f} s to the whole command (medians), "
+            f"{checks:+.2f} s to the checks step"
         )
 
 

@@ -225,6 +225,7 @@ class Settings:
         """Settings from the environment.
 
         Recognised variables: ``KG_HOME``, ``KG_STORE_DIR``, ``KG_RULES_DIR``,
+        ``KG_INTEGRITY_DIR``,
         ``KG_MAX_FILE_BYTES``, ``KG_MAX_RULE_ITERATIONS``, ``KG_JAVA_MEMORY_MB``,
         ``KG_REASON`` (``0``/``false``/``no`` to skip HermiT); for the SPARQL endpoint
         ``KG_STORE_URL``, ``KG_STORE_DATASET``, ``KG_QUERY_TIMEOUT``,
@@ -236,7 +237,11 @@ class Settings:
         """
         environ = os.environ if environ is None else environ
         overrides: dict[str, object] = {}
-        for var, name in (("KG_STORE_DIR", "store_dir"), ("KG_RULES_DIR", "rules_dir")):
+        for var, name in (
+            ("KG_STORE_DIR", "store_dir"),
+            ("KG_RULES_DIR", "rules_dir"),
+            ("KG_INTEGRITY_DIR", "integrity_dir"),
+        ):
             if environ.get(var, "").strip():
                 overrides[name] = Path(environ[var].strip()).expanduser()
         for var, name in (

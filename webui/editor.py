@@ -10,6 +10,24 @@ from webui.http import CONTENT_SECURITY_POLICY, as_at, negotiate, params, render
 
 bp = Blueprint("editor", __name__)
 
+DEFAULT_QUERY = """
+# Duties in force, or possibly in force, on a day: a start or end known only within
+# bounds, or not confirmed since a date, makes a duty "possibly in force".
+SELECT ?duty ?label ?status WHERE {
+  BIND("DAY"^^xsd:date AS ?day)
+  ?duty a sg:Duty ; rdfs:label ?label ; sg:latestStart ?latestStart .
+  OPTIONAL { ?duty sg:earliestStart ?earliestStart }
+  OPTIONAL { ?duty sg:earliestEnd ?earliestEnd }
+  OPTIONAL { ?duty sg:latestEnd ?latestEnd }
+  FILTER(!(BOUND(?earliestStart) && ?day < ?earliestStart)
+         && !(BOUND(?latestEnd) && ?latestEnd < ?day))
+  BIND(IF(?latestStart <= ?day && (!BOUND(?earliestEnd) || ?day <= ?earliestEnd),
+          "in force", "possibly in force") AS ?status)
+}
+ORDER BY ?status ?label
+LIMIT 50
+"""
+
 #: YASGUI's result views set inline styles, so this page alone allows them (never
 #: inline scripts).
 EDITOR_CSP = CONTENT_SECURITY_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
@@ -19,13 +37,11 @@ EDITOR_CSP = CONTENT_SECURITY_POLICY.replace("style-src 'self'", "style-src 'sel
 @bp.get("/query.json", defaults={"fmt": "json"})
 def query_page(fmt: str | None) -> ResponseReturnValue:
     params()
-    as_at()
+    day = as_at()
     settings = current_app.extensions["kg"].settings
     prefixes = prefix_block()
-    default = (
-        prefixes
-        + "\nSELECT ?duty ?label WHERE {\n  ?duty a sg:Duty ; rdfs:label ?label .\n}\nLIMIT 20\n"
-    )
+    # the three-valued "as at" pattern (docs/modelling.md): exact and uncertain dates alike
+    default = prefixes + DEFAULT_QUERY.replace("DAY", day.isoformat())
     data = {
         "title": "Query the knowledge graph with SPARQL",
         "endpoint": "/sparql",

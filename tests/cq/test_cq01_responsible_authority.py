@@ -19,7 +19,12 @@ QUERY = "cq01-responsible-authority-members"
 
 
 def _members_on(rows: list[dict], day: str) -> set[str]:
-    return {r["holder"] for r in rows if r["from"] <= day and (r["to"] is None or r["to"] >= day)}
+    """Certainly members on the day: begun by the latest start, not ended by the earliest end."""
+    return {
+        r["holder"]
+        for r in rows
+        if r["fromLatest"] <= day and (r["toEarliest"] is None or r["toEarliest"] >= day)
+    }
 
 
 def test_members_provisions_and_dates(cq):
@@ -29,12 +34,14 @@ def test_members_provisions_and_dates(cq):
         (POLICE, S67, "2001-04-01", "2004-04-04"),
         (BOARD, S67, "2001-04-01", "2004-04-04"),
         (POLICE, S325_1, "2004-04-05", None),
-        (BOARD, S325_1, "2004-04-05", None),
+        (BOARD, S325_1, "2004-04-05", None),  # ended with the boards, 2008-2014
         (PRISONS, S325_1, "2004-04-05", None),
-        (PROVIDER, S325_1, "2008-04-01", None),
+        (PROVIDER, S325_1, None, None),  # in force by 1 April 2013; from 2008 believed
     }
     assert len(rows) == 6
-    assert [r["from"] for r in rows] == sorted(r["from"] for r in rows)
+    assert [r["fromLatest"] for r in rows] == sorted(r["fromLatest"] for r in rows)
+    board = next(r for r in rows if r["holder"] == BOARD and r["provision"] == S325_1)
+    assert (board["toEarliest"], board["toLatest"]) == ("2008-03-31", "2014-05-31")
 
 
 def test_acts_and_provision_numbers(cq):
@@ -54,8 +61,9 @@ def test_difference_under_cjcsa_2000(cq):
     assert _members_on(rows, "2003-01-01") == {POLICE, BOARD}
     # From 5 April 2004 the prisons minister (Prison Service) joins.
     assert _members_on(rows, "2004-04-05") == {POLICE, BOARD, PRISONS}
-    # From 2008 a relevant provider of probation services may take the board's place.
-    assert _members_on(rows, "2017-08-01") == {POLICE, BOARD, PRISONS, PROVIDER}
+    # A relevant provider of probation services took the boards' place (by 2013); the
+    # boards had all gone by 31 May 2014.
+    assert _members_on(rows, "2017-08-01") == {POLICE, PRISONS, PROVIDER}
     assert _members_on(rows, "2001-03-31") == set()
 
 

@@ -59,7 +59,11 @@ def test_bearer_dates_and_status(cq):
     }
     # In force from 2008 (CJIA 2008 s.140); the exact day is unverified.
     assert {(r["from"], r["to"], r["status"]) for r in rows} == {
-        ("2008-07-14", None, "partly verified")
+        (
+            None,
+            None,
+            "partly verified",
+        )  # 2008, between Royal Assent (8 May) and the end of the year
     }
 
 

@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 
 from kg.config import Settings
 from kg.dates import Bound, Period
-from kg.query import load_query, run_query
+from kg.query import load_query, parse_query_text, run_query
 from kg.store import open_store
 
 LSCBS = ("liverpool", "knowsley", "sefton", "st-helens", "wirral")
@@ -91,7 +91,10 @@ def test_ukba_dtc_and_csods_start_no_earlier_than_their_basis(client: FlaskClien
     start = ukba["role_assignment"]["period"]["start"]
     assert (start["earliest"], start["latest"]) == ("2011-06-28", "2012-12-31")
     csods = page(client, "/id/child-sex-offender-disclosure-scheme")
-    assert csods["period"]["start"]["earliest"] >= "2008-07-14"
+    # no earlier than s.327A could be in force (the 2008 Act's Royal Assent, 8 May 2008)
+    assert csods["period"]["start"]["earliest"] >= "2008-05-08"
+    s327a = page(client, "/legislation/ukpga/2003/44/section/327A")
+    assert csods["period"]["start"]["earliest"] >= s327a["period"]["start"]["earliest"]
 
 
 def test_london_2004_bodies_have_lives_and_the_nominees_are_inferred(client: FlaskClient) -> None:
@@ -161,3 +164,14 @@ def test_cq18_and_the_pages_agree_on_every_duty(real_store: Settings, day: str) 
             Bound(day_of(r, "endEarliest"), day_of(r, "endLatest")),
         )
         assert period.status(when).status.value == r["status"].value, r["duty"].value
+
+
+def test_the_editor_opens_with_the_three_valued_pattern(
+    client: FlaskClient, real_store: Settings
+) -> None:
+    data = client.get("/query.json?as_at=2010-01-01").get_json()
+    query = data["default_query"]
+    assert '"2010-01-01"^^xsd:date' in query and "possibly in force" in query
+    result = run_query(open_store(real_store), parse_query_text(query))
+    statuses = {row[2].value for row in result.rows}
+    assert statuses == {"in force", "possibly in force"}
