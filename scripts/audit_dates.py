@@ -72,9 +72,8 @@ def main() -> None:
         )
         refs = sorted(set(_REF_RE.findall(notes)))
         print(f"{cat.label(iri)}\n  <{iri}>")
-        print(
-            f"  dates: {when.describe() or '-'}   status: {status.rsplit('#', 1)[-1] if status else '-'}"
-        )
+        tag = status.rsplit("#", 1)[-1] if status else "-"
+        print(f"  dates: {when.describe() or '-'}   status: {tag}")
         if notes:
             print(f"  notes: {notes}")
         for line in fact_sheet_lines(refs):
