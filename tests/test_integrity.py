@@ -234,3 +234,19 @@ def test_an_exact_day_whose_note_says_it_stands_in_is_refused(tmp_path: Path) ->
     )
     detail = _refused(tmp_path, BASE + duty)
     assert "gives 2010-01-01 as an exact day, but its date note says it is a stand-in" in detail
+
+
+def test_an_exact_day_whose_note_doubts_it_is_refused(tmp_path: Path) -> None:
+    # the defect class: "s.16M from 29 September 2019" where the note says "believed"
+    duty = DUTY.replace(
+        'sg:earliestStart "2009-11-12"^^xsd:date ; sg:latestStart "2010-04-01"^^xsd:date ;',
+        'sg:validFrom "2010-04-01"^^xsd:date ;',
+    ).replace('sg:dateNote "As for s.14A."', 'sg:dateNote "Believed in force 1 April 2010."')
+    detail = _refused(tmp_path / "doubted", BASE + duty)
+    assert "gives 2010-04-01 as an exact day, but its date note doubts it" in detail
+    # a note that doubts something else (not the day) is no problem
+    other = duty.replace(
+        'sg:dateNote "Believed in force 1 April 2010."',
+        'sg:dateNote "In force 1 April 2010 (S.I. number unverified)."',
+    )
+    build_store(_settings(tmp_path / "other", BASE + other))
