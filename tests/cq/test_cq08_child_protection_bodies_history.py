@@ -8,15 +8,9 @@ SGD = "https://w3id.org/safeguarding-kg/id/"
 
 # (relation, kind, from, to, successor, successor's start), in date order.
 CHAIN = [
-    (
-        "before",
-        "kind-area-review-committee",
-        None,
-        None,
-        "kind-acpc",
-        "1988-01-01",
-    ),  # only the years are known
-    ("before", "kind-acpc", "1988-01-01", "2006-03-31", "kind-lscb", "2006-04-01"),
+    # only the years are known: 1974 and 1988 (the starts are bounds, not days)
+    ("before", "kind-area-review-committee", None, None, "kind-acpc", None),
+    ("before", "kind-acpc", None, "2006-03-31", "kind-lscb", "2006-04-01"),
     (
         "this kind",
         "kind-lscb",
