@@ -1,0 +1,119 @@
+"""Server time of the web pages, side by side for two checkouts (before and after a change).
+
+    .venv/bin/python bench/pages_bench.py [--before DIR] [--rounds 5] [--repeat 5]
+
+Each checkout (this one, and --before, e.g. a `git worktree` of an older commit) is
+built into its own temporary store once; then, round after round and alternating
+which goes first, a fresh process per checkout imports *its own* code, opens its
+store, renders each page's JSON twin --repeat times through the Flask test client
+and reports the median per page. Printed: median over rounds, per page, for each
+checkout, and the ratio. In-process: no HTTP, no worker pool; what a page costs
+the web process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+PAGES = [
+    "/index.json",
+    "/id/mappa-area-merseyside.json?as_at=2017-08-01",
+    "/id/mappa-area-merseyside.json",
+    "/id/mappa-area-cumbria.json?as_at=2017-08-01",
+    "/id/mappa-area-london.json",
+    "/id/merseyside-protocol-2017.json",
+    "/id/kind-youth-offending-team.json?as_at=2017-08-01",
+    "/id/kind-local-authority.json",
+    "/legislation/ukpga/2003/44/section/325.json",
+    "/diagram.json?area=https%3A%2F%2Fw3id.org%2Fsafeguarding-kg%2Fid%2Fmappa-area-merseyside&as_at=2017-08-01",
+    "/network.json?as_at=2017-08-01",
+    "/bodies.json",
+    "/search.json?q=duty+to+co-operate",
+]
+
+CHILD = r"""
+import json, statistics, sys, time
+home, store, repeat = sys.argv[1], sys.argv[2], int(sys.argv[3])
+sys.path.insert(0, home)
+from kg.config import Settings
+from webui import create_app
+settings = Settings.for_home(home, store_dir=store)
+app = create_app({"KG_SETTINGS": settings, "TESTING": True})
+client = app.test_client()
+out = {}
+for path in json.loads(sys.argv[4]):
+    client.get(path)  # warm: the catalog loads on the first request
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        response = client.get(path)
+        times.append((time.perf_counter() - t) * 1000)
+    out[path] = statistics.median(times) if response.status_code == 200 else None
+print(json.dumps(out))
+"""
+
+
+def build(home: Path, store: Path) -> None:
+    env = {**os.environ, "KG_HOME": str(home), "KG_STORE_DIR": str(store)}
+    subprocess.run(
+        [sys.executable, "-m", "kg", "build", "--quiet"],
+        env=env,
+        cwd=home,
+        check=True,
+    )
+
+
+def measure(home: Path, store: Path, repeat: int) -> dict[str, float | None]:
+    result = subprocess.run(
+        [sys.executable, "-c", CHILD, str(home), str(store), str(repeat), json.dumps(PAGES)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(home)},
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--before", type=Path, help="an older checkout to compare with")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    homes = {"after": REPO}
+    if args.before:
+        homes = {"before": args.before.resolve(), **homes}
+    with tempfile.TemporaryDirectory(prefix="kg-pages-bench-") as tmp:
+        stores = {name: Path(tmp) / name / "store" for name in homes}
+        for name, home in homes.items():
+            build(home, stores[name])
+        runs: dict[str, dict[str, list[float]]] = {name: {} for name in homes}
+        names = list(homes)
+        for round_ in range(args.rounds):
+            for name in names if round_ % 2 == 0 else list(reversed(names)):
+                for path, ms in measure(homes[name], stores[name], args.repeat).items():
+                    if ms is not None:
+                        runs[name].setdefault(path, []).append(ms)
+    header = "".join(f"{name:>10}" for name in names)
+    print(f"page server time, ms (median of {args.rounds} rounds x {args.repeat} requests)")
+    print(f"{'page':<60}{header}{'ratio':>8}" if len(names) == 2 else f"{'page':<60}{header}")
+    for path in PAGES:
+        values = [statistics.median(runs[n][path]) if runs[n].get(path) else None for n in names]
+        cells = "".join(f"{v:10.1f}" if v is not None else f"{'-':>10}" for v in values)
+        ratio = ""
+        if len(values) == 2 and all(values):
+            ratio = f"{values[1] / values[0]:8.2f}"  # type: ignore[operator]
+        print(f"{path[:59]:<60}{cells}{ratio}")
+
+
+if __name__ == "__main__":
+    main()
