@@ -113,6 +113,10 @@ for _name in LISTINGS:
 def _entity(iri: str, fmt: str | None) -> ResponseReturnValue:
     params()
     when = as_at()
+    # only the IRIs this server makes pages for (plain local names, legislation paths):
+    # anything odd is never parsed as a term nor copied into a header
+    if page_path(iri) is None:
+        raise NotFoundError("no page has that address")
     fmt = fmt or negotiate(allowed=("html", "json", "ttl", "jsonld"))
     if fmt in RESOURCE_FORMATS:
         body = describe(state().catalogs.store(), state().settings, iri, fmt)
