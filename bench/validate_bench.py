@@ -272,6 +272,24 @@ def main() -> int:
         f"(runs: {', '.join(f'{t:.2f}' for t in all_times)})"
     )
 
+    # a large upload: @base and 8,000 relative subjects (about 150 KB of Turtle); finding
+    # each subject's source line was quadratic (issue 13, item 3)
+    big = folder / "relative-subjects.ttl"
+    big.write_text(
+        "@prefix sg: <https://w3id.org/safeguarding-kg/ontology#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "@base <https://example.org/upload/> .\n"
+        + "".join(f'<body-{i}> a sg:Body ; rdfs:label "Body {i}"@en .\n' for i in range(8000)),
+        encoding="utf-8",
+    )
+    upload, upload_times = median_seconds(
+        lambda: validator.validate([big], as_at=AS_AT), max(3, args.runs // 2)
+    )
+    print(
+        f"upload of {big.stat().st_size // 1024} KB with 8,000 relative subjects: "
+        f"median {upload:.2f} s (runs: {', '.join(f'{t:.2f}' for t in upload_times)})"
+    )
+
     if args.pyshacl:
         import pyoxigraph as ox
         import pyshacl

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import re
+import urllib.parse
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -304,10 +305,32 @@ def _check_contexts(node: object, name: str, text: str) -> None:
 _PREFIX_RE = re.compile(r"@?prefix\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.IGNORECASE)
 
 
+_BASE_RE = re.compile(r"(?:@base|\bBASE)\s*<([^>]*)>", re.IGNORECASE)
+_IRI_TOKEN_RE = re.compile(r"<([^<>\s\"]*)>")
+_STRING_TOKEN_RE = re.compile(r'"([^"\\\n]*)"')
+_PNAME_TOKEN_RE = re.compile(r"(?<![\w:<.-])(?:[A-Za-z][\w.-]*)?:(?:[\w-](?:[\w.-]*[\w-])?)?")
+
+
 def _rdf_locations(text: str, name: str, subjects: set[Term]) -> dict[Term, Location]:
-    """The first line on which each subject IRI is written (full or prefixed form)."""
+    """The first line on which each subject IRI is written (full, relative or prefixed form).
+
+    One pass over the text indexes the first line of every IRI, quoted string and
+    prefixed name; each subject is then looked up, so the cost grows with the size of
+    the file, not with its size times the number of subjects.
+    """
     prefixes = {m[1] or "": m[2] for m in _PREFIX_RE.finditer(text)}
-    lines = text.splitlines()
+    base_match = _BASE_RE.search(text)
+    base = base_match[1] if base_match else None
+    first: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        for m in _IRI_TOKEN_RE.finditer(line):
+            first.setdefault(f"<{m[1]}>", number)
+            if base is not None and m[1] and ":" not in m[1].split("/", 1)[0]:
+                first.setdefault(f"<{urllib.parse.urljoin(base, m[1])}>", number)
+        for m in _STRING_TOKEN_RE.finditer(line):
+            first.setdefault(f'"{m[1]}"', number)
+        for m in _PNAME_TOKEN_RE.finditer(line):
+            first.setdefault(m[0], number)
     out: dict[Term, Location] = {}
     for subject in subjects:
         if not isinstance(subject, ox.NamedNode):
@@ -316,12 +339,8 @@ def _rdf_locations(text: str, name: str, subjects: set[Term]) -> dict[Term, Loca
         for prefix, ns in prefixes.items():
             if subject.value.startswith(ns) and len(subject.value) > len(ns):
                 forms.append(f"{prefix}:{subject.value[len(ns) :]}")
-        for number, line in enumerate(lines, start=1):
-            if any(_mentions(line, form) for form in forms):
-                out[subject] = Location(name, number)
-                break
-        else:
-            out[subject] = Location(name)
+        lines = [first[f] for f in forms if f in first]
+        out[subject] = Location(name, min(lines)) if lines else Location(name)
     return out
 
 

@@ -242,3 +242,37 @@ def test_inline_jsonld_configuration_validates(validator: Validator) -> None:
     }
     report = validator.validate([("area.jsonld", json.dumps(document).encode())])
     assert report.ok
+
+
+def test_source_lines_of_relative_prefixed_and_full_subjects() -> None:
+    """One pass finds each subject's first line, however it is written (issue 13, item 3:
+    the lookup was a scan of every line per subject, quadratic in the file's size)."""
+    import pyoxigraph as ox
+
+    from kg.validation.inputs import _rdf_locations
+
+    text = (
+        "@prefix sgd: <https://w3id.org/safeguarding-kg/id/> .\n"
+        "@base <https://example.org/area/> .\n"
+        "<b1> a <https://w3id.org/safeguarding-kg/ontology#Body> .\n"
+        "sgd:x a <https://w3id.org/safeguarding-kg/ontology#Body> .\n"
+        "<https://example.org/full> a <https://w3id.org/safeguarding-kg/ontology#Body> .\n"
+        "sgd:xy a <https://w3id.org/safeguarding-kg/ontology#Body> .\n"
+    ) + "".join(
+        f"<n{i}> a <https://w3id.org/safeguarding-kg/ontology#Body> .\n" for i in range(5000)
+    )
+    subjects = {
+        ox.NamedNode("https://example.org/area/b1"),
+        ox.NamedNode("https://w3id.org/safeguarding-kg/id/x"),
+        ox.NamedNode("https://example.org/full"),
+        ox.NamedNode("https://w3id.org/safeguarding-kg/id/xy"),
+        ox.NamedNode("https://example.org/area/n4999"),
+    }
+    lines = {s.value: loc.line for s, loc in _rdf_locations(text, "a.ttl", subjects).items()}
+    assert lines == {
+        "https://example.org/area/b1": 3,
+        "https://w3id.org/safeguarding-kg/id/x": 4,  # not confused with sgd:xy
+        "https://example.org/full": 5,
+        "https://w3id.org/safeguarding-kg/id/xy": 6,
+        "https://example.org/area/n4999": 5006,
+    }
