@@ -42,6 +42,8 @@ REFERENCE_DATA_STEMS = (
     "ca-2004",
     "lscb-regs-2006",
     "cswa-2017",
+    "ca-2004-wales",
+    "sswa-2014",
 )
 GRAPH_BASE = "https://w3id.org/safeguarding-kg/graph/"
 
