@@ -337,6 +337,7 @@ def _links() -> dict[str, str]:
 
 
 @bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
+@bp.route("/sparql/", methods=["GET", "POST", "OPTIONS"])
 def sparql() -> Response:
     if request.method == "OPTIONS":
         return _preflight()

@@ -436,3 +436,24 @@ def test_unknown_parameters_and_paths(server: Server) -> None:
     assert status == 400 and b"format only" in body
     status, _, body = http("GET", server.sparql, params=[("query", "ASK {}"), ("query", "ASK {}")])
     assert status == 400 and b"given 2 times" in body
+
+
+def test_trailing_slash_bom_and_charset_over_http(server: Server) -> None:
+    """/sparql/ answers as /sparql; a body with a byte-order mark, or in a declared
+    charset, is read as the protocol says (issue 15, item 8)."""
+    status, _, body = http("GET", server.sparql + "/", params={"query": "ASK {}"})
+    assert status == 200, body
+    status, _, body = http(
+        "POST",
+        server.sparql,
+        data=b"\xef\xbb\xbfASK {}",
+        headers={"Content-Type": "application/sparql-query", "Accept": "application/json"},
+    )
+    assert status == 200 and json.loads(body)["boolean"] is True, body
+    status, _, body = http(
+        "POST",
+        server.sparql,
+        data=b"ASK {}",
+        headers={"Content-Type": "application/sparql-query; charset=x-no-such"},
+    )
+    assert status == 415, body

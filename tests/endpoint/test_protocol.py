@@ -209,3 +209,20 @@ def test_ask_in_every_results_format() -> None:
     assert b"<boolean>false</boolean>" in render_boolean(False, BY_NAME["xml"]).body
     assert render_boolean(True, BY_NAME["csv"]).body.splitlines()[1] == b"true"
     assert render_boolean(False, BY_NAME["tsv"]).body.splitlines()[1] == b"false"
+
+
+def test_charset_and_byte_order_mark_of_a_query_body() -> None:
+    """SPARQL 1.1 Protocol: a body in another declared charset is decoded as declared; a
+    leading byte-order mark is not part of the query; an unknown charset is a 415."""
+    bom = parse_request("POST", "application/sparql-query", {}, None, b"\xef\xbb\xbfASK {}")
+    assert bom.query == "ASK {}"
+    latin = parse_request(
+        "POST",
+        "application/sparql-query; charset=ISO-8859-1",
+        {},
+        None,
+        'ASK { ?s ?p "café" }'.encode("latin-1"),
+    )
+    assert latin.query == 'ASK { ?s ?p "café" }'
+    with pytest.raises(UnsupportedMediaTypeError, match="unknown charset"):
+        parse_request("POST", 'application/sparql-query; charset="x-no-such"', {}, None, b"ASK {}")
