@@ -124,13 +124,19 @@ def _engine_error(e: Exception) -> errors.EndpointError:
     )
 
 
+#: The base IRI of every query the endpoint runs.
+QUERY_BASE_IRI = "https://w3id.org/safeguarding-kg/sparql"
+
+
 def run_job(store: Any, job: Job, prefixes: dict[str, str] | None = None) -> Rendered:
     """Run ``job`` on ``store`` (a pyoxigraph store) and serialise the result.
 
     Raises:
         EndpointError: a syntax error (400), no acceptable format (406), memory (503).
     """
-    kwargs: dict[str, Any] = {}
+    # relative IRIs in a query resolve against the endpoint's own IRI (the SPARQL 1.1
+    # Protocol lets a service choose its base; docs/endpoint.md)
+    kwargs: dict[str, Any] = {"base_iri": QUERY_BASE_IRI}
     if job.default_graphs is not None or job.named_graphs is not None:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs or ()]
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs or ()]

@@ -457,3 +457,15 @@ def test_trailing_slash_bom_and_charset_over_http(server: Server) -> None:
         headers={"Content-Type": "application/sparql-query; charset=x-no-such"},
     )
     assert status == 415, body
+
+
+def test_relative_iris_resolve_against_the_endpoint(server: Server) -> None:
+    """The W3C protocol test `CONSTRUCT { <s> <p> 1 } WHERE {}` (was a 400: no base IRI)."""
+    status, headers, body = http(
+        "GET",
+        server.sparql,
+        params={"query": "CONSTRUCT { <s> <p> 1 } WHERE {}"},
+        headers={"Accept": "application/n-triples"},
+    )
+    assert status == 200, body
+    assert b"<https://w3id.org/safeguarding-kg/s> <https://w3id.org/safeguarding-kg/p>" in body
