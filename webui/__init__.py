@@ -11,7 +11,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, Response, g, jsonify, render_template, request
+from flask import Flask, Response, g, jsonify, make_response, render_template, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
@@ -151,11 +151,20 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     @app.errorhandler(HTTPException)
     def http_error(e: HTTPException) -> ResponseReturnValue:
         status = e.code or 500
-        messages = {
-            404: "There is no page at this address. Check it, or search for what you need.",
-            413: "The file is larger than this service accepts.",
-        }
-        return error_page(status, messages.get(status, e.description or ""))
+        allowed = getattr(e, "valid_methods", None)
+        if request.path.rstrip("/") == "/sparql":
+            # the endpoint's clients read plain text, not a page (routing errors such as
+            # 405 are raised before the endpoint's own handlers are reached)
+            response = Response(f"{e.name}\n", status=status, mimetype="text/plain")
+        else:
+            messages = {
+                404: "There is no page at this address. Check it, or search for what you need.",
+                413: "The file is larger than this service accepts.",
+            }
+            response = make_response(error_page(status, messages.get(status, e.description or "")))
+        if status == 405 and allowed:
+            response.headers["Allow"] = ", ".join(sorted(allowed))
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(e: Exception) -> ResponseReturnValue:

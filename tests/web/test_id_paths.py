@@ -32,3 +32,15 @@ def test_a_good_path_keeps_its_canonical_link(client: FlaskClient) -> None:
     assert response.headers["Link"] == (
         '<https://w3id.org/safeguarding-kg/id/kind-lscb>; rel="canonical"'
     )
+
+
+@pytest.mark.parametrize(
+    ("path", "text"), [("/sparql", True), ("/id/kind-lscb", False), ("/validate", False)]
+)
+def test_405_says_which_methods_are_allowed(client: FlaskClient, path: str, text: bool) -> None:
+    """A 405 names the allowed methods (RFC 9110); /sparql's is plain text (issue 13, 6)."""
+    response = client.put(path)
+    assert response.status_code == 405
+    assert "GET" in response.headers["Allow"]
+    assert response.headers["Content-Type"].startswith("text/plain" if text else "text/html")
+    assert response.headers.get("Content-Security-Policy")
