@@ -34,6 +34,8 @@ from kg.browse.catalog import Catalog
 from kg.browse.common import BadParameterError, page_path
 from kg.browse.pages import (
     BOARD_KINDS,
+    _applies_in,
+    _area_country,
     _area_scope,
     _descendants,
     document_of,
@@ -251,6 +253,21 @@ def duty_network(
 
 
 def _restrict_to_area(cat: Catalog, g: nx.MultiDiGraph, area: str) -> nx.MultiDiGraph:
+    """The edges of the area: those with an end in it (a body, board or authority whose
+    ``sg:area`` is within it, such as the area's responsible authority and the bodies
+    that hold roles in it), or made by a document of the area; and the statutory duties
+    of kinds and roles made concrete for the area's bodies.
+
+    Statute gives duties to kinds of body and roles (the responsible authority must keep
+    its arrangements under review; a duty-to-co-operate body must co-operate with it).
+    A body of the area bears them as a body of that kind (``sg:ofKind``) or as the
+    holder of the role in the area's responsible authority (a role edge of this
+    network, derived by the rules in ``queries/rules/derive-*.rq``); a duty owed to the
+    kind of responsible authority is owed to the area's. Each such edge holds while both
+    the duty and the body's kind or role do; it is "possibly" in force when either is,
+    or when all that links the body to the network on that date is only possibly so.
+    Duties of a provision that extends only to the other country are left out.
+    """
     areas = set(_area_scope(cat, area))
     local = {n for n in g if set(cat.iris(n, _p("area"))) & areas}
     docs = {d for a in areas for d in cat.subjects(_p("area"), a)}
@@ -259,7 +276,57 @@ def _restrict_to_area(cat: Catalog, g: nx.MultiDiGraph, area: str) -> nx.MultiDi
         doc = document_of(cat, data["item"])
         if u in local or v in local or (doc and doc in docs):
             keep_edges.append((u, v, k))
-    return g.edge_subgraph(keep_edges).copy()
+    out = g.edge_subgraph(keep_edges).copy()
+    country = _area_country(cat, area)
+    ras = sorted(n for n in local if cat.is_a(n, SG + "ResponsibleAuthority"))
+    ra_kinds = {k for ra in ras for k in selves(cat, ra)[1:]}
+
+    def node_status(n: str) -> str:
+        seen = {d["status"] for _, _, d in g.in_edges(n, data=True)}
+        seen |= {d["status"] for _, _, d in g.out_edges(n, data=True)}
+        if "" in seen:
+            return ""
+        return Status.IN_FORCE.value if Status.IN_FORCE.value in seen else Status.POSSIBLY.value
+
+    # (party of the area, the kind or role it stands for, its status, its period)
+    stands_for: list[tuple[str, str, str, Period]] = []
+    for n in sorted(local):
+        status = node_status(n)
+        stands_for += [(n, k, status, period(cat, n)) for k in selves(cat, n)[1:]]
+    for u, v, _k, data in g.edges(keys=True, data=True):
+        if data["kind"] == "role" and v in ras:
+            role = cat.iri(data["item"], _p("role"))
+            if role:
+                stands_for.append((u, role, data["status"], period(cat, data["item"])))
+    by_standing: dict[str, list[tuple[str, str, Period]]] = {}
+    for party, kind, status, span in stands_for:
+        by_standing.setdefault(kind, []).append((party, status, span))
+    for u, v, _k, data in list(g.edges(keys=True, data=True)):
+        if data["kind"] not in ("duty", "benefit") or u not in by_standing:
+            continue
+        duty = data["item"]
+        if not _applies_in(cat, duty, country):
+            continue
+        duty_span = period(cat, duty)
+        for party, status, span in by_standing[u]:
+            both = duty_span.overlap(span)
+            if both is None:
+                continue
+            if "" in (status, data["status"]):
+                edge_status = ""
+            elif Status.POSSIBLY.value in (status, data["status"]):
+                edge_status = Status.POSSIBLY.value
+            else:
+                edge_status = Status.IN_FORCE.value
+            for target in ras if v in ra_kinds else [v]:
+                key = f"{duty}|{data['kind']}|{party}|{target}"
+                if target == party or out.has_edge(party, target, key):
+                    continue
+                _add_edge(
+                    out, cat, party, target, duty, both, edge_status,
+                    key=key, kind=data["kind"], label=data["label"], modality=data["modality"],
+                )  # fmt: skip
+    return out
 
 
 def _restrict_to_board(g: nx.MultiDiGraph, board: str) -> nx.MultiDiGraph:

@@ -114,14 +114,44 @@ def _ntriples(triples: list[ox.Triple]) -> bytes:
 # ----------------------------------------------------------------------- HTTP
 
 
+class _DigestAfterChallenge(urllib.request.HTTPDigestAuthHandler):
+    """Digest authentication that answers the server's last challenge up front.
+
+    urllib sends every request without credentials first and repeats it after the
+    401; a server that refuses a large body before reading it resets the connection
+    instead (seen with Virtuoso). Once challenged, later requests carry the
+    Authorization header from the start (the nonce count goes up each time).
+    """
+
+    challenge: dict[str, str] | None = None
+
+    def http_error_auth_reqed(self, authreq, host, req, headers):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN201
+        value = headers.get(authreq, "")
+        if value.lower().startswith("digest "):
+            self.challenge = urllib.request.parse_keqv_list(
+                urllib.request.parse_http_list(value[len("digest ") :])
+            )
+        return super().http_error_auth_reqed(authreq, host, req, headers)
+
+    def http_request(self, req: urllib.request.Request) -> urllib.request.Request:
+        if self.challenge and not req.has_header("Authorization"):
+            answer = self.get_authorization(req, self.challenge)
+            if answer:
+                req.add_unredirected_header("Authorization", f"Digest {answer}")
+        return req
+
+    https_request = http_request
+
+
 def _opener(url: str, user: str | None, password: str | None) -> urllib.request.OpenerDirector:
     handlers: list[urllib.request.BaseHandler] = []
     if user is not None:
-        manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        # Basic: sent up front once the server has accepted it (prior auth)
+        manager = urllib.request.HTTPPasswordMgrWithPriorAuth()
         manager.add_password(None, url, user, password or "")
         handlers += [
             urllib.request.HTTPBasicAuthHandler(manager),
-            urllib.request.HTTPDigestAuthHandler(manager),
+            _DigestAfterChallenge(manager),
         ]
     # no redirects to other hosts with our credentials, no proxies from the environment
     handlers.append(urllib.request.ProxyHandler({}))
@@ -185,7 +215,7 @@ def push(
     *,
     method: str = "gsp",
     graphs: list[str] | None = None,
-    batch_triples: int = 20000,
+    batch_triples: int = 5000,
     user: str | None = None,
     password: str | None = None,
     timeout: float = 600.0,

@@ -98,10 +98,17 @@ def apply_rules(
         return report
     started = time.perf_counter()
     graph = ox.NamedNode(target_graph)
+    # A rule needs to run again only if something was added since it last started:
+    # otherwise it would construct exactly what it constructed then, all of it present.
+    added_total = 0
+    last_started: dict[str, int] = {}
     for iteration in range(1, max_iterations + 1):
         report.iterations = iteration
         added_this_round = 0
         for rule in rules:
+            if last_started.get(rule.name) == added_total:
+                continue
+            last_started[rule.name] = added_total
             # Read the whole result before writing; later rules see earlier ones' output.
             constructed = set(store.query(rule.text, use_default_graph_as_union=True))
             new = {t for t in constructed if not _exists(store, t)}
@@ -109,6 +116,7 @@ def apply_rules(
                 store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in new)
                 report.added_by_rule[rule.name] += len(new)
                 added_this_round += len(new)
+                added_total += len(new)
         if not added_this_round:
             report.seconds = time.perf_counter() - started
             return report

@@ -284,7 +284,9 @@ def build_store(settings: Settings, progress: Progress = _quiet) -> BuildResult:
         tmp_dir = _sibling(store_dir, f".tmp-{os.getpid()}")
         try:
             tmp_dir.mkdir()
-            store = ox.Store(str(tmp_dir / DB_DIRNAME))
+            # rules and checks run in memory (about three times faster than on disk, and
+            # the graph is small); the result is written to disk in one bulk load below
+            store = ox.Store()
 
             t = time.perf_counter()
             store.bulk_extend(inputs.quads())
@@ -322,9 +324,14 @@ def build_store(settings: Settings, progress: Progress = _quiet) -> BuildResult:
                 f"({durations['checks']:.2f} s)"
             )
 
-            counts = quad_counts(store)
-            store.flush()
-            del store  # closes the database: its files are final from here on
+            t = time.perf_counter()
+            disk = ox.Store(str(tmp_dir / DB_DIRNAME))
+            disk.bulk_extend(store.quads_for_pattern(None, None, None, None))
+            del store
+            counts = quad_counts(disk)
+            disk.flush()
+            del disk  # closes the database: its files are final from here on
+            durations["write"] = time.perf_counter() - t
             durations["total"] = time.perf_counter() - started
 
             manifest = {

@@ -902,6 +902,8 @@ def area_page(cat: Catalog, iri: str, as_at: date) -> Json:
         for doc in documents
         for d in cat.subjects(p("inDocument"), doc["iri"])
     ]
+    country = _area_country(cat, iri)
+    statute, local, derived = _area_duties(cat, scope, country, as_at)
     page.update(
         {
             "within": refs(
@@ -916,9 +918,165 @@ def area_page(cat: Catalog, iri: str, as_at: date) -> Json:
             "documents": sorted(documents, key=lambda r: r["label"]),
             "discrepancies": discrepancies,
             "notation": cat.text(iri, SKOS + "notation"),
+            "country": country,
+            "responsible_authorities": refs(cat, _area_responsible_authorities(cat, scope)),
+            "statutory_duties": statute,
+            "local_commitments": local,
+            "derived_roles": derived,
         }
     )
     return page
+
+
+#: The countries whose law the area pages tell apart (``sg:extent`` values).
+_COUNTRIES = {SGD + "england": "England", SGD + "wales": "Wales"}
+
+
+def _area_country(cat: Catalog, iri: str) -> str | None:
+    """The country ("England" or "Wales") an area is within (through ``sg:within``)."""
+    for a in closure(iri, lambda x: cat.iris(x, p("within"))):
+        if a in _COUNTRIES:
+            return _COUNTRIES[a]
+    return None
+
+
+def _applies_in(cat: Catalog, item: str, country: str | None) -> bool:
+    """False when the item, or a provision it rests on (or an Act that is part of),
+    extends only to the other country (``sg:extent`` "England" or "Wales")."""
+    if country is None:
+        return True
+    bases = closure(item, lambda x: cat.iris(x, p("legalBasis")) + cat.iris(x, p("partOf")))
+    for x in bases:
+        extent = cat.text(x, p("extent"))
+        if extent in _COUNTRIES.values() and extent != country:
+            return False
+    return True
+
+
+def _area_responsible_authorities(cat: Catalog, scope: list[str]) -> list[str]:
+    return [
+        b
+        for a in scope
+        for b in cat.subjects(p("area"), a)
+        if cat.is_a(b, SG + "ResponsibleAuthority")
+    ]
+
+
+def _area_duties(
+    cat: Catalog, scope: list[str], country: str | None, as_at: date
+) -> tuple[list[Json], list[Json], list[Json]]:
+    """Who owes what here, as at ``as_at``: (statute, local documents, derived roles).
+
+    Every concrete body or board of the area (``sg:area`` within it), and every kind
+    of body that a derived role assignment links to the area's responsible authority
+    (where the geography names no body of that kind), bears the duties of its kinds,
+    of the roles it holds, and of the bodies it is a member of (the routes of
+    :func:`duties_held`), for the overlap of the duty, the assignment and the body.
+    Duties of a provision that extends only to the other country are left out. Each
+    duty is one row, with the parties of the area that bear it ("borne_here") and
+    how; statutory duties (must, may, should) and local documents' commitments
+    (will) are listed apart.
+    """
+    areas = set(scope)
+    parties: list[tuple[str, bool]] = []
+    for a in scope:
+        for b in cat.subjects(p("area"), a):
+            if cat.is_a(b, SG + "Body") and not cat.is_a(b, SG + "BodyKind"):
+                parties.append((b, False))
+    ras = _area_responsible_authorities(cat, scope)
+    by_kind: dict[str, list[str]] = {}
+    for ra in ras:
+        for assignment in cat.subjects(p("context"), ra):
+            holder = cat.iri(assignment, p("holder"))
+            if holder and cat.is_a(holder, SG + "BodyKind"):
+                by_kind.setdefault(holder, []).append(assignment)
+    parties += [(k, True) for k in by_kind]
+    groups: dict[str, Json] = {}
+    derived: list[Json] = []
+    applies: dict[str, bool] = {}
+
+    def add(duty: str, party: str, is_kind: bool, span: Period | None, route: str,
+            via: str | None, assignment: str | None) -> None:  # fmt: skip
+        if span is None or not cat.is_a(duty, SG + "DutyOrPower"):
+            return
+        if duty not in applies:
+            applies[duty] = _applies_in(cat, duty, country)
+        if not applies[duty]:
+            return
+        when = dated(span, as_at)
+        if not current(when):
+            return
+        group = groups.get(duty)
+        if group is None:
+            group = groups[duty] = {**duty_row(cat, duty, as_at), "borne_here": []}
+        key = (party, route, via)
+        if any((b["party"]["iri"], b["route"], b["via"] and b["via"]["iri"]) == key
+               for b in group["borne_here"]):  # fmt: skip
+            return
+        group["borne_here"].append(
+            {
+                "party": ref(cat, party),
+                "by_kind": is_kind,
+                "concrete": not is_kind and bool(set(cat.iris(party, p("area"))) & areas),
+                "route": route,
+                "via": ref(cat, via) if via else None,
+                "assignment": ref(cat, assignment) if assignment else None,
+                "derived_from": refs(cat, cat.iris(assignment, p("derivedFrom")))
+                if assignment
+                else [],
+                "verification": verification(cat, assignment or party),
+                **when,
+            }
+        )
+
+    for party, is_kind in parties:
+        life = period(cat, party)
+        if not is_kind:
+            if not current(dated(life, as_at)):
+                continue
+            for s in selves(cat, party):
+                route = "bears it" if s == party else "bears it as a kind of body"
+                for duty in cat.subjects(p("bearer"), s):
+                    add(duty, party, False, period(cat, duty).overlap(life), route,
+                        None if s == party else s, None)  # fmt: skip
+        assignments = by_kind[party] if is_kind else cat.subjects(p("holder"), party)
+        for assignment in assignments:
+            if not _applies_in(cat, assignment, country):
+                continue
+            span = period(cat, assignment) if is_kind else period(cat, assignment).overlap(life)
+            if span is None or not current(dated(span, as_at)):
+                continue
+            role = cat.iri(assignment, p("role"))
+            context = cat.iri(assignment, p("context"))
+            if cat.iris(assignment, p("derivedFrom")):
+                derived.append(
+                    {
+                        **role_row(cat, assignment, as_at),
+                        "derived_from": refs(cat, cat.iris(assignment, p("derivedFrom"))),
+                        "rule": cat.text(assignment, p("derivationRule")),
+                        "verification": verification(cat, assignment),
+                    }
+                )
+            through: list[tuple[str, str]] = []
+            if role:
+                through.append((role, "holds the role"))
+            if role in MEMBERSHIP_ROLES and context:
+                through += [(c, "as a member of") for c in selves(cat, context)]
+            for via, route in through:
+                for duty in cat.subjects(p("bearer"), via):
+                    add(duty, party, is_kind, period(cat, duty).overlap(span), route, via,
+                        assignment)  # fmt: skip
+    statute, local = [], []
+    for group in groups.values():
+        group["borne_here"].sort(key=lambda b: (b["by_kind"], b["party"]["label"].lower()))
+        bases = cat.iris(group["duty"]["iri"], p("legalBasis"))
+        is_local = group["modality"] == "will" or bool(
+            bases and all(document_of(cat, b) for b in bases)
+        )
+        (local if is_local else statute).append(group)
+    derived.sort(key=lambda r: (r["holder"]["label"].lower() if r["holder"] else "",
+                                r["assignment"]["label"].lower()))  # fmt: skip
+    return _sort_duties(statute), _sort_duties(local), derived
 
 
 def other_page(cat: Catalog, iri: str, as_at: date) -> Json:
