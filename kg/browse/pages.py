@@ -74,6 +74,10 @@ BOARD_KINDS = frozenset(
         SGD + "kind-lscb",
         SGD + "kind-safeguarding-partnership",
         SGD + "kind-area-review-committee",
+        SGD + "kind-lscb-wales",
+        SGD + "kind-safeguarding-children-board-wales",
+        SGD + "kind-safeguarding-adults-board-wales",
+        SGD + "kind-national-independent-safeguarding-board",
     }
 )
 
@@ -182,6 +186,14 @@ def period(cat: Catalog, iri: str) -> Period:
     Reads the bounds the build derives (``sg:earliestStart`` ...), falling back
     on the stated days for stores built without the date rules.
     """
+    cache: dict[str, Period] = cat.__dict__.setdefault("_periods", {})
+    if iri in cache:
+        return cache[iri]
+    cache[iri] = when = _period(cat, iri)
+    return when
+
+
+def _period(cat: Catalog, iri: str) -> Period:
     stated_from = cat.date(iri, p("validFrom"))
     stated_to = cat.date(iri, p("validTo"))
     start = Bound(

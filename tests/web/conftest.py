@@ -94,12 +94,13 @@ def live_server(real_store: Settings) -> Iterator[str]:
         text=True,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while True:
         try:
-            with urllib.request.urlopen(url + "/index.json", timeout=2):
+            # the first request loads the catalog of the store: seconds on a busy machine
+            with urllib.request.urlopen(url + "/index.json", timeout=30):
                 break
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
             if proc.poll() is not None or time.monotonic() > deadline:
                 proc.kill()
                 _, err = proc.communicate(timeout=5)
