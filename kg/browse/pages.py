@@ -598,10 +598,17 @@ def provision_page(cat: Catalog, iri: str, as_at: date) -> Json:
     scope_set = set(scope)
     created: dict[str, Json] = {}
     assignments: list[Json] = []
+    derived_areas: set[str] = set()
     for part in scope:
         for item in cat.subjects(p("legalBasis"), part):
             if cat.is_a(item, SG + "DutyOrPower"):
                 created.setdefault(item, duty_row(cat, item, as_at))
+            elif cat.iris(item, p("derivedFrom")):
+                # the per-area assignments the build derives from the statutory ones are
+                # shown on the area pages; here, only how many areas they cover
+                derived_areas.update(
+                    a for c in cat.iris(item, p("context")) for a in cat.iris(c, p("area"))
+                )
             elif cat.is_a(item, SG + "RoleAssignment"):
                 assignments.append(role_row(cat, item, as_at))
     relied: dict[str, Json] = {}
@@ -694,6 +701,7 @@ def provision_page(cat: Catalog, iri: str, as_at: date) -> Json:
                 for d in cat.subjects(p("statutoryBasis"), part)
             ],
             "history": history,
+            "derived_in_areas": len(derived_areas),
         }
     )
     return page
