@@ -109,9 +109,6 @@ class Verdict:
     def not_in_force(self) -> bool:
         return self.status is Status.NOT_IN_FORCE
 
-    def sentence(self) -> str:
-        return f"{self.status.value}: {self.reason}"
-
 
 @dataclass(frozen=True)
 class Period:
@@ -125,10 +122,6 @@ class Period:
 
     start: Bound = Bound()
     end: Bound = Bound()
-
-    @classmethod
-    def exact(cls, start: date | None, end: date | None = None) -> Period:
-        return cls(Bound(start, start), Bound(end, end) if end else Bound())
 
     # -------------------------------------------------------------- verdicts
 
@@ -228,11 +221,6 @@ class Period:
         starts = self.start.known and self.start.exact is None
         ends = self.end.known and self.end.exact is None
         return starts or ends
-
-    @property
-    def sort_key(self) -> str:
-        d = self.start.earliest or self.start.latest
-        return d.isoformat() if d else ""
 
 
 def _max(a: date | None, b: date | None) -> date | None:

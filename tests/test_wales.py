@@ -9,13 +9,11 @@ April 2016. Checked through the shipped queries (cq08, cq17, cq18), run exactly 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 import pyoxigraph as ox
 import pytest
 
 from kg.config import Settings
-from kg.query import load_query, run_query
 from kg.store import open_store
 
 pytestmark = pytest.mark.java
@@ -49,35 +47,9 @@ SCB_DUTIES = {
 }
 
 
-def _turtle(value: str) -> str:
-    if value.startswith(("http://", "https://")):
-        return f"<{value}>"
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        return f'"{value}"^^<http://www.w3.org/2001/XMLSchema#date>'
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
 @pytest.fixture(scope="module")
 def store(real_store: Settings) -> ox.Store:
     return open_store(real_store)
-
-
-@pytest.fixture(scope="module")
-def cq(real_store: Settings, store: ox.Store) -> Callable[..., list[dict[str, str | None]]]:
-    """Run queries/<name>.rq as ``kg query`` does; a list of {variable: value} rows."""
-
-    def run(name: str, **params: str) -> list[dict[str, str | None]]:
-        query = load_query(real_store.queries_dir / f"{name}.rq", real_store)
-        result = run_query(store, query, {k: _turtle(v) for k, v in params.items()})
-        return [
-            {
-                var: (None if term is None else term.value)
-                for var, term in zip(result.variables, row, strict=True)
-            }
-            for row in result.rows
-        ]
-
-    return run
 
 
 def _select(store: ox.Store, text: str) -> list[dict[str, str]]:

@@ -67,26 +67,6 @@ def parse_as_at(text: str | None) -> date:
     return parsed
 
 
-def in_force(start: date | None, end: date | None, when: date) -> bool:
-    """True when ``when`` falls in [start, end] (an open end never ends)."""
-    if start is not None and start > when:
-        return False
-    return not (end is not None and end < when)
-
-
-def overlap(
-    a: tuple[date | None, date | None], b: tuple[date | None, date | None]
-) -> tuple[date | None, date | None] | None:
-    """The overlap of two periods, or None when they do not meet."""
-    starts = [d for d in (a[0], b[0]) if d is not None]
-    ends = [d for d in (a[1], b[1]) if d is not None]
-    start = max(starts) if starts else None
-    end = min(ends) if ends else None
-    if start is not None and end is not None and start > end:
-        return None
-    return start, end
-
-
 def page_path(iri: str) -> str | None:
     """This server's page for an IRI, or None when it has none.
 

@@ -664,10 +664,10 @@ def provision_page(cat: Catalog, iri: str, as_at: date) -> Json:
     if when.end.latest is not None:
         history.append(_event(when.end, "in force until", None))
     for row in duties:
-        span = row["period"]
-        history.append(_event(_bound(span["start"]), "duty or power starts", row["duty"]))
-        if span["end"]["latest"]:
-            history.append(_event(_bound(span["end"]), "duty or power ends", row["duty"]))
+        span = period(cat, row["duty"]["iri"])
+        history.append(_event(span.start, "duty or power starts", row["duty"]))
+        if span.end.latest is not None:
+            history.append(_event(span.end, "duty or power ends", row["duty"]))
     history.sort(key=lambda h: (h["sort"] is None, h["sort"] or ""))
     page.update(
         {
@@ -705,13 +705,6 @@ def provision_page(cat: Catalog, iri: str, as_at: date) -> Json:
         }
     )
     return page
-
-
-def _bound(j: Json) -> Bound:
-    return Bound(
-        date.fromisoformat(j["earliest"]) if j["earliest"] else None,
-        date.fromisoformat(j["latest"]) if j["latest"] else None,
-    )
 
 
 def _event(bound: Bound, event: str, what: Json | None) -> Json:

@@ -19,14 +19,12 @@ from datetime import date
 import pyoxigraph as ox
 
 from kg.dates import Bound, long_date
-from kg.validation.namespaces import SG
+from kg.validation.namespaces import RDFS_LABEL, XSD_DATE, sg
 
-EARLIEST_START = ox.NamedNode(SG + "earliestStart")
-LATEST_START = ox.NamedNode(SG + "latestStart")
-EARLIEST_END = ox.NamedNode(SG + "earliestEnd")
-LATEST_END = ox.NamedNode(SG + "latestEnd")
-LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
-XSD_DATE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
+EARLIEST_START = sg("earliestStart")
+LATEST_START = sg("latestStart")
+EARLIEST_END = sg("earliestEnd")
+LATEST_END = sg("latestEnd")
 
 
 def _day(term: object) -> date | None:
@@ -82,14 +80,14 @@ def pessimistic_store(store: ox.Store, uncertain: dict[object, str]) -> ox.Store
                 continue
             for q in list(copy.quads_for_pattern(s, p, None)):  # type: ignore[arg-type]
                 copy.remove(q)
-            graph = ox.NamedNode(SG + "uncertain")
+            graph = sg("uncertain")
             day = max(days) if p == EARLIEST_START else min(days)
             copy.add(ox.Quad(s, p, ox.Literal(day.isoformat(), datatype=XSD_DATE), graph))  # type: ignore[arg-type]
     return copy
 
 
 def label(store: ox.Store, term: object) -> str:
-    for q in store.quads_for_pattern(term, LABEL, None):  # type: ignore[arg-type]
+    for q in store.quads_for_pattern(term, RDFS_LABEL, None):  # type: ignore[arg-type]
         return q.object.value  # type: ignore[union-attr]
     return str(getattr(term, "value", term))
 

@@ -3,6 +3,7 @@ pages' JSON twins and the shipped queries on the real build."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pytest
@@ -117,29 +118,19 @@ def test_no_ukba_or_welsh_body_sits_on_the_merseyside_smb(client: FlaskClient) -
     assert len(inferred) >= 8  # DTC agencies: from MAPPA FAQ 9, not from a protocol clause
 
 
-def _rows(settings: Settings, name: str, **params: str) -> list[dict]:
-    """Rows of a shipped query, as `kg query` runs it: {variable: value or None}."""
-    query = load_query(settings.queries_dir / f"{name}.rq", settings)
-    result = run_query(open_store(settings), query, params)
-    return [
-        {v: (None if t is None else t.value) for v, t in zip(result.variables, row, strict=True)}
-        for row in result.rows
-    ]
-
-
 def test_the_protocol_page_counts_what_cq14_lists(
-    client: FlaskClient, real_store: Settings
+    client: FlaskClient, cq: Callable[..., list[dict]]
 ) -> None:
     doc = page(client, "/id/merseyside-protocol-2017")
-    rows = _rows(real_store, "cq14-protocol-discrepancies")
+    rows = cq("cq14-protocol-discrepancies")
     assert len(doc["discrepancies"]) == len(rows)
     html = client.get("/id/merseyside-protocol-2017").get_data(as_text=True)
     assert f"differs from statute in {len(rows)} places" in html
     assert doc["cautions"]
 
 
-def test_district_councils_are_local_housing_authorities(real_store: Settings) -> None:
-    rows = _rows(real_store, "cq07-board-partners-dtc")
+def test_district_councils_are_local_housing_authorities(cq: Callable[..., list[dict]]) -> None:
+    rows = cq("cq07-board-partners-dtc")
     district = [r for r in rows if r["holder"].endswith("kind-district-council")]
     assert district and all(r["alsoDtc"] in ("true", "1") for r in district), district
 
