@@ -39,8 +39,10 @@ from kg.browse.pages import (
     _area_scope,
     _descendants,
     document_of,
+    general_statutory,
     is_board,
     period,
+    role_assignments_of,
     selves,
 )
 from kg.config import SG
@@ -293,6 +295,14 @@ def _restrict_to_area(cat: Catalog, g: nx.MultiDiGraph, area: str) -> nx.MultiDi
     for n in sorted(local):
         status = node_status(n)
         stands_for += [(n, k, status, period(cat, n)) for k in selves(cat, n)[1:]]
+        # the roles its kinds hold wherever they are (s.11, s.28 ...), as on the area page
+        for assignment, holder in role_assignments_of(cat, n):
+            role = cat.iri(assignment, _p("role"))
+            if holder == n or not role or not general_statutory(cat, assignment):
+                continue
+            span = period(cat, assignment).overlap(period(cat, n))
+            if span is not None:
+                stands_for.append((n, role, status, span))
     for u, v, _k, data in g.edges(keys=True, data=True):
         if data["kind"] == "role" and v in ras:
             role = cat.iri(data["item"], _p("role"))

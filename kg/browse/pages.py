@@ -936,9 +936,30 @@ def area_page(cat: Catalog, iri: str, as_at: date) -> Json:
             "statutory_duties": statute,
             "local_commitments": local,
             "derived_roles": derived,
+            "not_yet_covered": _coverage_gaps(cat, country, as_at),
         }
     )
     return page
+
+
+def _coverage_gaps(cat: Catalog, country: str | None, as_at: date) -> list[Json]:
+    """What the law of the area's country required as at ``as_at`` that the graph
+    does not derive for each area (``sg:CoverageGap``, data/coverage.ttl)."""
+    rows = []
+    for gap in cat.instances(SG + "CoverageGap"):
+        if country is not None and cat.text(gap, p("extent")) not in (None, country):
+            continue
+        when = dated(period(cat, gap), as_at)
+        if current(when):
+            rows.append(
+                {
+                    **ref(cat, gap),
+                    "description": cat.text(gap, DESCRIPTION),
+                    "legal_bases": refs(cat, cat.iris(gap, p("legalBasis"))),
+                    **when,
+                }
+            )
+    return sorted(rows, key=lambda r: r["label"].lower())
 
 
 #: The countries whose law the area pages tell apart (``sg:extent`` values).
@@ -1034,6 +1055,7 @@ def _area_duties(
                 "route": route,
                 "via": ref(cat, via) if via else None,
                 "assignment": ref(cat, assignment) if assignment else None,
+                "qualification": cat.text(assignment, p("qualification")) if assignment else None,
                 "derived_from": refs(cat, cat.iris(assignment, p("derivedFrom")))
                 if assignment
                 else [],
@@ -1052,7 +1074,7 @@ def _area_duties(
                 for duty in cat.subjects(p("bearer"), s):
                     add(duty, party, False, period(cat, duty).overlap(life), route,
                         None if s == party else s, None)  # fmt: skip
-        assignments = by_kind[party] if is_kind else cat.subjects(p("holder"), party)
+        assignments = by_kind[party] if is_kind else _assignments_here(cat, party)
         for assignment in assignments:
             if not _applies_in(cat, assignment, country):
                 continue
@@ -1071,9 +1093,11 @@ def _area_duties(
                     }
                 )
             through: list[tuple[str, str]] = []
+            own = is_kind or cat.iri(assignment, p("holder")) == party
             if role:
-                through.append((role, "holds the role"))
-            if role in MEMBERSHIP_ROLES and context:
+                how = "holds the role" if own else "holds the role as a kind of body"
+                through.append((role, how))
+            if own and role in MEMBERSHIP_ROLES and context:
                 through += [(c, "as a member of") for c in selves(cat, context)]
             for via, route in through:
                 for duty in cat.subjects(p("bearer"), via):
@@ -1090,6 +1114,44 @@ def _area_duties(
     derived.sort(key=lambda r: (r["holder"]["label"].lower() if r["holder"] else "",
                                 r["assignment"]["label"].lower()))  # fmt: skip
     return _sort_duties(statute), _sort_duties(local), derived
+
+
+def _assignments_here(cat: Catalog, body: str) -> list[str]:
+    """The role assignments a concrete body of an area holds: its own (derived ones
+    among them), and those held by its kinds that no derivation rule makes concrete
+    (s.11, s.28, the relevant partners of s.10 and s.25 ...), which bind every body
+    of the kind wherever it is. An assignment that a rule does make concrete (the
+    RA's members and co-operating bodies, the safeguarding partners) is left to the
+    derived one, which knows the context in this area."""
+    own = cat.subjects(p("holder"), body)
+    by_kind = [
+        ra
+        for ra, holder in role_assignments_of(cat, body)
+        if holder != body and general_statutory(cat, ra)
+    ]
+    return own + [ra for ra in by_kind if ra not in own]
+
+
+def general_statutory(cat: Catalog, assignment: str) -> bool:
+    """A statutory assignment to a kind of body that holds wherever the body is: in no
+    context, or in a kind of board; not derived, nor made concrete by a derivation,
+    nor resting on a local document."""
+    cache: dict[str, bool] = cat.__dict__.setdefault("_general_statutory", {})
+    if assignment not in cache:
+        cache[assignment] = _general_statutory(cat, assignment)
+    return cache[assignment]
+
+
+def _general_statutory(cat: Catalog, assignment: str) -> bool:
+    context = cat.iri(assignment, p("context"))
+    bases = cat.iris(assignment, p("legalBasis"))
+    return (
+        (context is None or cat.is_a(context, SG + "BodyKind"))
+        and not cat.iris(assignment, p("derivedFrom"))
+        and not cat.subjects(p("derivedFrom"), assignment)
+        and bool(bases)
+        and not any(document_of(cat, b) for b in bases)
+    )
 
 
 def other_page(cat: Catalog, iri: str, as_at: date) -> Json:

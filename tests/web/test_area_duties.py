@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 
 SGD = "https://w3id.org/safeguarding-kg/id/"
 SG = "https://w3id.org/safeguarding-kg/ontology#"
-DATES = ("2017-08-01", date.today().isoformat())
+DATES = ("2004-06-01", "2017-08-01", date.today().isoformat())
 RANK = {"verified": 4, "verifiedSecondary": 3, "partlyVerified": 2, "unverified": 1}
 
 
@@ -152,8 +152,15 @@ def test_lscbs_derived_for_english_childrens_services_authorities_only(
     assert [b["status"] for b in later["boards"] if b["iri"] == lscb] == ["not in force"]
     merseyside = client.get("/id/mappa-area-merseyside.json?as_at=2017-08-01").get_json()
     assert not [b for b in merseyside["boards"] if b["iri"].startswith(SGD + "derived-lscb-")]
-    wales = client.get("/id/mappa-area-north-wales.json?as_at=2017-08-01").get_json()
-    assert not [b for b in wales["boards"] if b["iri"].startswith(SGD + "derived-lscb-")]
+    # Welsh areas get the Welsh LSCBs of s.31 (1 October 2006 to April 2016), never s.13's
+    for as_at, status in (("2015-01-01", "in force"), ("2017-08-01", "not in force")):
+        wales = client.get(f"/id/mappa-area-north-wales.json?as_at={as_at}").get_json()
+        derived = [b for b in wales["boards"] if b["iri"].startswith(SGD + "derived-lscb-")]
+        assert len(derived) == 6 and {b["status"] for b in derived} == {status}, as_at
+    conwy = client.get("/id/derived-lscb-conwy.json?as_at=2015-01-01").get_json()
+    assert "Local Safeguarding Children Board" not in conwy["types"]
+    assert conwy["period"]["start"]["earliest"] == "2006-10-01"
+    assert conwy["verification"]["status"] == "unverified"  # s.31 as read is unverified
 
 
 def test_safeguarding_partners_from_2018(client: FlaskClient) -> None:
@@ -169,4 +176,5 @@ def test_safeguarding_partners_from_2018(client: FlaskClient) -> None:
     assert council["role"]["iri"] == SG + "safeguardingPartner"
     assert council["period"]["start"]["earliest"] == "2018-06-29"
     wales = client.get("/id/mappa-area-north-wales.json?as_at=2020-01-01").get_json()
-    assert not [b for b in wales["boards"] if b["iri"].startswith(SGD + "derived-")]
+    assert not [b for b in wales["boards"] if b["iri"].startswith(SGD + "derived-safeguarding")]
+    assert not [b for b in wales["boards"] if b["status"] != "not in force"]
