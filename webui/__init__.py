@@ -9,15 +9,26 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
-from flask import Flask, Response, g, jsonify, make_response, render_template, request
+from flask import (
+    Flask,
+    Response,
+    g,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+)
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
 from kg.browse import BadParameterError, CatalogCache, NotFoundError
-from kg.browse.common import page_path
+from kg.browse.common import DATE_PARTS, page_path, parse_date_parts
 from kg.config import Settings
+from kg.dates import long_date
 from kg.endpoint.errors import EndpointError
 from kg.errors import KGError, QueryError, StoreMissingError
 from kg.remote import open_reader
@@ -83,10 +94,33 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         nav_items=NAV_ITEMS,
         with_date=with_date,
         url_with=url_with,
-        as_at_value=_as_at_value,
+        date_error=_date_error,
+        date_parts=_date_parts,
         example_dates=EXAMPLE_DATES,
         page_for=page_path,
     )
+
+    app.jinja_env.filters["long_date"] = _long_date
+
+    @app.before_request
+    def canonical_date() -> ResponseReturnValue | None:
+        """A date typed in the date input, once it reads as a date, becomes
+        ``?as_at=YYYY-MM-DD`` (303), so that the address gives the date as every link
+        does; an empty input means today. One that does not read stays, for the page
+        to show the error beside the input."""
+        if request.method != "GET" or not any(n in request.args for n in DATE_PARTS):
+            return None
+        if request.args.get("as_at", "").strip():
+            return None  # an explicit as_at wins (webui.http.as_at)
+        parts = [request.args.get(n, "") for n in DATE_PARTS]
+        drop: dict[str, str | None] = dict.fromkeys(DATE_PARTS)
+        if not any(v.strip() for v in parts):
+            return redirect(url_with(request.path, **drop, as_at=None), code=303)
+        try:
+            day = parse_date_parts(*parts)
+        except BadParameterError:
+            return None
+        return redirect(url_with(request.path, **drop, as_at=day.isoformat()), code=303)
 
     @app.context_processor
     def json_twin() -> dict[str, Any]:
@@ -197,10 +231,31 @@ def create_serving_app(config: Mapping[str, Any]) -> Flask:
     return app
 
 
-def _as_at_value() -> str:
-    """The date field's value: the request's explicit date, else empty (today)."""
+def _date_error() -> BadParameterError | None:
+    """The page's date that could not be read, if any (webui.http.as_at)."""
+    return getattr(g, "date_error", None)
+
+
+def _date_parts() -> dict[str, str]:
+    """The date input's day, month and year: as typed when they could not be read,
+    else the request's explicit date, else empty (today)."""
+    if getattr(g, "date_error", None) is not None:
+        typed = getattr(g, "date_typed", {})
+        return {k.removeprefix("as_at-"): v for k, v in typed.items()}
     as_at = getattr(g, "as_at", None)
-    return as_at.isoformat() if as_at and getattr(g, "as_at_explicit", False) else ""
+    if as_at and getattr(g, "as_at_explicit", False):
+        return {"day": str(as_at.day), "month": str(as_at.month), "year": str(as_at.year)}
+    return {"day": "", "month": "", "year": ""}
+
+
+def _long_date(value: str | date | None) -> str:
+    """``1 August 2017`` from a date or its ISO form; anything else as it is."""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            return value
+    return long_date(value) if isinstance(value, date) else ""
 
 
 def _register_optional_blueprints(app: Flask) -> None:

@@ -11,7 +11,7 @@ from flask import current_app, g, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 
 from kg.browse import BadParameterError, Catalog, CatalogCache, parse_as_at
-from kg.browse.common import LEGISLATION
+from kg.browse.common import DATE_PARTS, LEGISLATION, parse_date_parts, today
 from kg.config import PREFIXES, SGD, Settings
 from kg.remote import RemoteStoreReader
 from kg.store import StoreReader
@@ -53,7 +53,7 @@ def catalog() -> Catalog:
 
 def params(*allowed: str) -> dict[str, str]:
     """The query parameters, refusing any the page does not know (400)."""
-    known = set(allowed) | {"as_at"}
+    known = set(allowed) | {"as_at", *DATE_PARTS}
     values: dict[str, str] = {}
     for name in request.args:
         if name not in known:
@@ -72,12 +72,33 @@ def params(*allowed: str) -> dict[str, str]:
 
 
 def as_at() -> date:
-    """The page's date (``?as_at=YYYY-MM-DD``, default today); remembered for links."""
+    """The page's date (``?as_at=YYYY-MM-DD``, or the GOV.UK date input's
+    ``as_at-day``, ``as_at-month`` and ``as_at-year``; default today); remembered for
+    links. A date that cannot be read is kept in ``g.date_error``, with what was typed,
+    and today used instead: the HTML page shows it as an error beside the date input
+    (status 400), and :func:`render` refuses the JSON twin (:func:`check_date`)."""
     raw = request.args.get("as_at")
-    value = parse_as_at(raw)
+    parts = [request.args.get(name, "") for name in DATE_PARTS]
+    g.date_typed = dict(zip(DATE_PARTS, parts, strict=True))
+    try:
+        if (raw is None or not raw.strip()) and any(v.strip() for v in parts):
+            value, explicit = parse_date_parts(*parts), True
+        else:
+            value, explicit = parse_as_at(raw), bool(raw and raw.strip())
+    except BadParameterError as error:
+        g.date_error = error
+        value, explicit = today(), False
     g.as_at = value
-    g.as_at_explicit = bool(raw and raw.strip())
+    g.as_at_explicit = explicit
     return value
+
+
+def check_date() -> None:
+    """Refuse (400) a request whose date could not be read, where no page can show
+    the error beside the date input (JSON twins, downloads, exports)."""
+    error = getattr(g, "date_error", None)
+    if error is not None:
+        raise error
 
 
 def with_date(href: str | None) -> str | None:
@@ -140,6 +161,10 @@ def resolve_iri(text: str, field: str, default_ns: str = SGD) -> str:
 
 def render(fmt: str, template: str, data: dict[str, Any], status: int = 200) -> ResponseReturnValue:
     """The page as HTML, or its JSON twin (the same ``data``)."""
+    if getattr(g, "date_error", None) is not None:
+        if fmt != "html":
+            check_date()
+        status = max(status, 400)  # the page, with the error beside the date input
     if fmt == "json":
         response = jsonify(data)
         response.status_code = status

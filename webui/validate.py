@@ -16,7 +16,7 @@ from flask.typing import ResponseReturnValue
 from kg.browse import BadParameterError, parse_as_at
 from kg.endpoint.errors import EndpointError
 from kg.errors import KGError
-from webui.http import as_at, negotiate, params, render
+from webui.http import as_at, check_date, negotiate, params, render
 
 bp = Blueprint("validate", __name__)
 
@@ -89,6 +89,7 @@ def validate_page(fmt: str | None) -> ResponseReturnValue:
     else:
         if values.get("as_at"):
             when = as_at()
+            check_date()  # the form shows its own date errors
             data["form"]["as_at"] = when.isoformat()
         example = values.get("example")
         if example:

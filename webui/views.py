@@ -24,6 +24,7 @@ from webui.http import (
     MEDIA,
     as_at,
     catalog,
+    check_date,
     negotiate,
     params,
     render,
@@ -119,6 +120,7 @@ def _entity(iri: str, fmt: str | None) -> ResponseReturnValue:
         raise NotFoundError("no page has that address")
     fmt = fmt or negotiate(allowed=("html", "json", "ttl", "jsonld"))
     if fmt in RESOURCE_FORMATS:
+        check_date()
         body = describe(state().catalogs.store(), state().settings, iri, fmt)
         return Response(
             body,
@@ -261,6 +263,8 @@ def _filter_labels(f: analysis.Filters) -> dict[str, Any]:
 def diagram(fmt: str | None) -> ResponseReturnValue:
     values, f = _filters()
     when = as_at()
+    if fmt in ("svg", "graphml"):
+        check_date()
     g = analysis.duty_network(catalog(), when, f)
     title = f"Who owes what to whom, {when.strftime('%-d %B %Y')}"
     if fmt == "svg":
@@ -299,6 +303,8 @@ def _graphml(g: Any, name: str) -> Response:
 def network(fmt: str | None) -> ResponseReturnValue:
     values, f = _filters()
     when = as_at()
+    if fmt == "graphml":
+        check_date()
     cat = catalog()
     g = analysis.duty_network(cat, when, f)
     if fmt == "graphml":

@@ -67,6 +67,46 @@ def parse_as_at(text: str | None) -> date:
     return parsed
 
 
+#: The GOV.UK date input's three fields, for the page's date.
+DATE_PARTS = ("as_at-day", "as_at-month", "as_at-year")
+PARTS_EXPECTED = (
+    "a real date as day, month and year in numbers (for example 1 8 2017), between "
+    f"{MIN_DATE.year} and {MAX_DATE.year}"
+)
+
+
+def parse_date_parts(day: str, month: str, year: str) -> date:
+    """The date of the GOV.UK date input (day, month, year), with its messages: the
+    field named is the first one to correct."""
+    fields = {"as_at-day": day.strip(), "as_at-month": month.strip(), "as_at-year": year.strip()}
+    missing = [name for name, value in fields.items() if not value]
+    if missing:
+        words = " and ".join(name.removeprefix("as_at-") for name in missing)
+        raise BadParameterError(f"the date must include a {words}", field=missing[0],
+                                expected=PARTS_EXPECTED)  # fmt: skip
+    for name, value in fields.items():
+        if not value.isdecimal() or len(value) > 4:
+            raise BadParameterError(
+                f"the {name.removeprefix('as_at-')} must be a number, not {value!r}",
+                field=name, expected=PARTS_EXPECTED,
+            )  # fmt: skip
+    if len(fields["as_at-year"]) != 4:
+        raise BadParameterError("the year must include 4 numbers", field="as_at-year",
+                                expected=PARTS_EXPECTED)  # fmt: skip
+    try:
+        parsed = date(*(int(fields[f"as_at-{n}"]) for n in ("year", "month", "day")))
+    except ValueError:
+        raise BadParameterError(
+            "the date must be a real date", field="as_at-day", expected=PARTS_EXPECTED
+        ) from None
+    if not MIN_DATE <= parsed <= MAX_DATE:
+        raise BadParameterError(
+            f"the date must be between {MIN_DATE.year} and {MAX_DATE.year}",
+            field="as_at-year", expected=PARTS_EXPECTED,
+        )  # fmt: skip
+    return parsed
+
+
 def page_path(iri: str) -> str | None:
     """This server's page for an IRI, or None when it has none.
 
