@@ -101,6 +101,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
 
     app.jinja_env.filters["long_date"] = _long_date
+    app.jinja_env.filters["counted"] = _counted
 
     @app.before_request
     def canonical_date() -> ResponseReturnValue | None:
@@ -256,6 +257,12 @@ def _long_date(value: str | date | None) -> str:
         except ValueError:
             return value
     return long_date(value) if isinstance(value, date) else ""
+
+
+def _counted(items: Any, singular: str, plural: str) -> str:
+    """``1 duty``, ``2 duties``: a count (or a sized collection's) with its noun."""
+    n = items if isinstance(items, int) else len(items)
+    return f"{n} {singular if n == 1 else plural}"
 
 
 def _register_optional_blueprints(app: Flask) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -170,5 +171,32 @@ def render(fmt: str, template: str, data: dict[str, Any], status: int = 200) -> 
         response.status_code = status
         response.headers["Vary"] = "Accept"
         return response
-    html = render_template(template, page=data)
+    html = with_contents(render_template(template, page=data))
     return html, status, {"Vary": "Accept"}
+
+
+#: Where an entity page may list its sections (macros.html, entity_header).
+CONTENTS_MARK = "<!-- contents -->"
+_TAG_RE = re.compile(r"<[^>]+>")
+_SECTION_RE = re.compile(r'<h2 class="govuk-heading-l" id="([a-z0-9-]+)">(.*?)</h2>', re.S)
+
+
+def with_contents(html: str) -> str:
+    """An "On this page" list of the page's sections (its ``h2`` with an id) at the
+    mark, on pages with three or more; the headings are our own templates' output,
+    so their text is already escaped."""
+    if CONTENTS_MARK not in html:
+        return html
+    sections = _SECTION_RE.findall(html)
+    if len(sections) < 3:
+        return html.replace(CONTENTS_MARK, "")
+    items = "".join(
+        f'<li><a class="govuk-link" href="#{anchor}">{_TAG_RE.sub("", text).strip()}</a></li>'
+        for anchor, text in sections
+    )
+    nav = (
+        '<nav class="app-contents" aria-labelledby="contents-title">'
+        '<h2 class="govuk-heading-s govuk-!-margin-bottom-1" id="contents-title">On this page</h2>'
+        f'<ul class="govuk-list govuk-list--dash">{items}</ul></nav>'
+    )
+    return html.replace(CONTENTS_MARK, nav, 1)

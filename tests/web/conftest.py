@@ -150,20 +150,25 @@ def page(browser_context: Any) -> Iterator[Any]:
     pg.close()
 
 
-def run_axe(pg: Any) -> list[dict[str, Any]]:
-    """Run axe-core (WCAG 2.0-2.2 A and AA rules) on the page; return the violations.
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def run_axe(pg: Any, best_practice: bool = False) -> list[dict[str, Any]]:
+    """Run axe-core (WCAG 2.0-2.2 A and AA rules, and its best practices if asked) on
+    the page; return the violations.
 
     axe-core is already in the page (see ``browser_context``).
     """
+    tags = WCAG_TAGS + (["best-practice"] if best_practice else [])
     result = pg.evaluate(
-        """async () => {
+        """async (tags) => {
             const r = await axe.run(document, {
-              runOnly: { type: 'tag',
-                         values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+              runOnly: { type: 'tag', values: tags },
               resultTypes: ['violations'],
             });
             return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
               nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}));
-        }"""
+        }""",
+        tags,
     )
     return result
