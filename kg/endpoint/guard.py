@@ -14,6 +14,10 @@ Two findings about pyoxigraph shape the rules (see
   ``SERVICE ex:x { }`` and ``?s ?p 1SERVICE <x> { }`` is a triple then a
   ``SERVICE``. The guard therefore refuses any bare word *containing*
   ``SERVICE``, and any prefixed name whose prefix contains it;
+* its tokenizer ends a prefixed name or blank node label at a dot followed by more
+  name, which the grammar keeps inside the name, so ``ex:a.b.SERVICE <x> { }`` is
+  ``ex:a.b . SERVICE <x> { }``. The guard reads what follows each dot in a name as
+  words as well;
 * it does not apply the SPARQL 1.1 ``\\u`` code point escapes before parsing, but
   other servers (Virtuoso, Jena) do. The guard lexes both the text as written and,
   when it holds ``\\u``/``\\U`` escapes, the text with the escapes applied, and
@@ -172,6 +176,11 @@ def read_query(text: str) -> QueryReading:
             prefix = value.partition(":")[0]
             if prefix:
                 prefixes.append(prefix.upper())
+        if kind in ("pname", "bnode") and "." in value:
+            # One name to the grammar, but pyoxigraph's tokenizer ends a name at a dot
+            # followed by more name, so ``ex:a.b.SERVICE <x> {}`` reaches its parser as
+            # ``ex:a.b . SERVICE <x> {}``: what follows each dot is read as words too.
+            words += [tail.upper() for tail in value.split(".")[1:] if tail]
     return QueryReading(words, prefixes, max_depth, form, first_word)
 
 

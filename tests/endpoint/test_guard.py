@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import socket
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from rdflib.plugins.sparql.parser import parseQuery
 
 from kg.endpoint.errors import BadRequestError, ForbiddenError, PayloadTooLargeError
@@ -46,6 +53,10 @@ SERVICE_QUERIES = {
     "after a variable": "SELECT * WHERE { ?s ?p ?o SERVICE ?o { ?s ?p ?o } }",
     "after a local name escape": f"PREFIX e: <http://e/> SELECT * WHERE {{ ?s e:a\\#b ?o SERVICE <{P}> {{ }} }}",  # noqa: E501
     "escaped quote trick": f'SELECT * WHERE {{ ?s ?p "\\u005C" SERVICE <{P}> {{ ?s ?p ?o }} "" }}',
+    # pyoxigraph ends a name at a dot followed by more name (the grammar does not)
+    "dotted prefixed name": f"PREFIX e: <http://e/> SELECT * WHERE {{ ?s ?p e:a.b.SERVICE <{P}> {{ }} }}",  # noqa: E501
+    "dotted, lower case": f"PREFIX e: <http://e/> SELECT * WHERE {{ ?s ?p e:a.service <{P}> {{ }} }}",  # noqa: E501
+    "dotted blank node": f"SELECT * WHERE {{ ?s ?p _:a.b.SERVICE <{P}> {{ }} }}",
     "nested deep": "SELECT * WHERE { "
     + "{ " * 10
     + f"SERVICE <{P}> {{ ?s ?p ?o }}"
@@ -210,3 +221,79 @@ def test_guard_agrees_with_rdflibs_parse_tree() -> None:
         elif name not in SERVICE_QUERIES:  # (the guard may refuse more than rdflib sees)
             check_query(text)
     assert checked >= 20
+
+
+# ----------------------------------------------------------- against the engine itself
+
+
+@pytest.fixture(scope="module")
+def listener() -> Iterator[tuple[int, list[bytes]]]:
+    """A TCP port that records every connection made to it (a SERVICE call)."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    server.settimeout(0.2)
+    calls: list[bytes] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                continue
+            with conn:
+                calls.append(conn.recv(64))
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield server.getsockname()[1], calls
+    stop.set()
+    thread.join(timeout=2)
+    server.close()
+
+
+# names of dot-separated segments, some of them keywords, some ending in a dot
+_LOCAL_NAMES = st.builds(
+    lambda segments, trailing: ".".join(segments) + trailing,
+    st.lists(st.sampled_from(["a", "b1", "x-y", "SERVICE", "service", "SILENT", ""]),
+             min_size=1, max_size=4),
+    st.sampled_from(["", "."]),
+)  # fmt: skip
+_SEPARATORS = st.sampled_from(["", " ", ".", "\n", " . ", "#c\n", ";", ","])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    local=_LOCAL_NAMES.filter(lambda n: n[:1].isalnum()),
+    sep=_SEPARATORS,
+    keyword=st.sampled_from(["SERVICE", "service", "SeRvIcE", "SERVICE SILENT", "SILENT"]),
+    blank=st.booleans(),
+)
+def test_what_the_guard_allows_never_calls_out(
+    listener: tuple[int, list[bytes]], local: str, sep: str, keyword: str, blank: bool
+) -> None:
+    """Differential check against pyoxigraph's own reading of the text: whatever the
+    guard lets through never makes the engine contact another server, however the
+    engine splits a name. The store holds a match for every dot-separated head of the
+    name, so a pattern the engine reads is never empty and a SERVICE after it runs."""
+    port, calls = listener
+    name = f"_:{local}" if blank else f"e:{local}"
+    query = (
+        f"PREFIX e: <http://e/> SELECT * WHERE {{ ?s ?p {name}{sep}"
+        f"{keyword} <http://127.0.0.1:{port}/> {{ ?x ?y ?w }} }}"
+    )
+    try:
+        check_query(query)
+    except (BadRequestError, ForbiddenError):
+        return
+    store = ox.Store()
+    parts = local.split(".")
+    for i in range(1, len(parts) + 1):
+        store.add(ox.Quad(ox.NamedNode("http://s"), ox.NamedNode("http://p"),
+                          ox.NamedNode("http://e/" + ".".join(parts[:i]))))  # fmt: skip
+    before = len(calls)
+    with contextlib.suppress(SyntaxError, OSError, ValueError):  # refused, or called out
+        list(store.query(query))  # type: ignore[arg-type]
+    time.sleep(0.01)
+    assert len(calls) == before, f"the engine called out for an allowed query: {query!r}"
