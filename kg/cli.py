@@ -1,4 +1,5 @@
-"""Command line: ``kg build``, ``kg query``, ``kg validate``, ``kg serve``, ``kg push``.
+"""Command line: ``kg build``, ``kg query``, ``kg validate``, ``kg changes``, ``kg serve``,
+``kg push``.
 
 Kept thin: each command parses arguments and calls the library. Expected errors
 (:class:`kg.errors.KGError`) print one line to stderr, without a traceback, and
@@ -163,6 +164,12 @@ def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     return run(args)
 
 
+def cmd_changes(args: argparse.Namespace, settings: Settings) -> int:
+    from kg.changes.cli import run
+
+    return run(args, settings)
+
+
 def cmd_push(args: argparse.Namespace, settings: Settings) -> int:
     from kg.push import push
 
@@ -239,6 +246,17 @@ def make_parser() -> argparse.ArgumentParser:
     )
     add_validate_arguments(p)
     p.set_defaults(func=cmd_validate)
+
+    from kg.changes.cli import add_arguments as add_changes_arguments
+
+    p = sub.add_parser(
+        "changes",
+        help="what began, ended or changed between two dates, by instrument",
+        description="Exit 0: done (even if nothing changed); 2: a bad date or an unknown "
+        "area, kind, body, board or provision.",
+    )
+    add_changes_arguments(p)
+    p.set_defaults(func=cmd_changes)
 
     p = sub.add_parser("serve", help="serve the web UI and the SPARQL endpoint with waitress")
     p.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, Response, abort, redirect
+from flask import Blueprint, Response, abort, redirect, request
 from flask.typing import ResponseReturnValue
 
 from kg import analysis
@@ -16,6 +16,7 @@ from kg.browse.common import LEGISLATION, page_path
 from kg.browse.linked import DOWNLOADS, FORMATS, RESOURCE_FORMATS, describe, download, ontology_doc
 from kg.browse.search import search as run_search
 from kg.browse.validation_status import area_status
+from kg.changes import page as changes_page
 from kg.config import SGD
 from kg.errors import KGError
 from kg.store import store_summary
@@ -341,6 +342,26 @@ def network(fmt: str | None) -> ResponseReturnValue:
         data["parties"] = analysis.parties(g)
         data["selected"] = values
     return render(_fmt(fmt), "network.html", data)
+
+
+# ----------------------------------------------------------------------- changes
+
+
+@bp.get("/changes", defaults={"fmt": None})
+@bp.get("/changes.json", defaults={"fmt": "json"})
+def changes(fmt: str | None) -> ResponseReturnValue:
+    """What began, ended or changed between two dates (docs/changes.md)."""
+    fmt = _fmt(fmt)
+    cat = catalog()
+    try:
+        data, status = changes_page.page(cat, params(*changes_page.PARAMS)), 200
+    except BadParameterError as e:
+        if fmt != "html":
+            raise  # the JSON twin's 400 names the field, as every page's does
+        data, status = changes_page.error_page(request.args, e), 400
+    if fmt == "html":
+        data["choices"] = changes_page.choices(cat)
+    return render(fmt, "changes.html", data, status)
 
 
 # ------------------------------------------------------------- downloads, docs

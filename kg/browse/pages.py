@@ -1314,6 +1314,17 @@ def home_page(cat: Catalog, as_at: date) -> Json:
             "areas": count(SG + "Area"),
             "discrepancies": count(SG + "Discrepancy"),
         },
+        # the home page's tasks: "what must my organisation do?", "who owes what here?"
+        "choices": {
+            "kinds": sorted(
+                (ref(cat, k) for k in cat.instances(SG + "BodyKind")),
+                key=lambda r: r["label"].lower(),
+            ),
+            "mappa_areas": sorted(
+                (ref(cat, a) for a in cat.instances(SG + "MappaArea")),
+                key=lambda r: r["label"].lower(),
+            ),
+        },
         "featured": refs(
             cat,
             [

@@ -34,6 +34,7 @@ PAGES = [
     "/search?q=youth+offending",
     "/diagram?area=sgd:mappa-area-merseyside&as_at=2017-08-01",
     "/network?as_at=2017-08-01&from=sgd:merseyside-smb&to=sgd:knowsley-lscb",
+    "/changes?from=2019-01-01&to=2019-12-31&kind=kind-lscb",
     "/query",
     "/validate?example=merseyside-2017",
     "/downloads",
@@ -216,3 +217,18 @@ def test_no_sideways_scroll_on_a_phone(browser_context: Any, url: str) -> None:
         assert run_axe(pg, best_practice=True) == []
     finally:
         pg.close()
+
+
+def test_home_is_built_around_what_people_come_to_do(page: Any) -> None:
+    page.goto("/?as_at=2017-08-01")
+    page.select_option("#task-area-choice", label="Cumbria")
+    page.click("#task-area-submit")
+    assert page.url.endswith("/id/mappa-area-cumbria?as_at=2017-08-01")
+    assert "Who owes what to whom here on 1 August 2017" in page.inner_text("#duties")
+    page.goto("/")
+    page.select_option("#task-kind", label="youth offending team")
+    page.click("#task-kind-submit")
+    assert page.url.endswith("/id/kind-youth-offending-team")
+    page.goto("/")
+    page.get_by_role("link", name="What changed?").click()
+    assert "/changes" in page.url and page.locator("h1").count() == 1
