@@ -13,6 +13,7 @@ from flask.typing import ResponseReturnValue
 from kg import analysis
 from kg.browse import BadParameterError, NotFoundError, pages
 from kg.browse.common import LEGISLATION, page_path
+from kg.browse.glossary import glossary_page
 from kg.browse.linked import DOWNLOADS, FORMATS, RESOURCE_FORMATS, describe, download, ontology_doc
 from kg.browse.search import search as run_search
 from kg.browse.validation_status import area_status
@@ -362,6 +363,18 @@ def changes(fmt: str | None) -> ResponseReturnValue:
     if fmt == "html":
         data["choices"] = changes_page.choices(cat)
     return render(fmt, "changes.html", data, status)
+
+
+# ---------------------------------------------------------------------- glossary
+
+
+@bp.get("/glossary", defaults={"fmt": None})
+@bp.get("/glossary.json", defaults={"fmt": "json"})
+def glossary(fmt: str | None) -> ResponseReturnValue:
+    """The terms and acronyms of the field (data/glossary.ttl)."""
+    params()
+    as_at()
+    return render(_fmt(fmt), "glossary.html", glossary_page(catalog()))
 
 
 # ------------------------------------------------------------- downloads, docs

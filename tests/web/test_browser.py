@@ -35,6 +35,7 @@ PAGES = [
     "/diagram?area=sgd:mappa-area-merseyside&as_at=2017-08-01",
     "/network?as_at=2017-08-01&from=sgd:merseyside-smb&to=sgd:knowsley-lscb",
     "/changes?from=2019-01-01&to=2019-12-31&kind=kind-lscb",
+    "/glossary",
     "/query",
     "/validate?example=merseyside-2017",
     "/downloads",
