@@ -215,6 +215,13 @@ def test_a_fact_citing_a_clause_that_does_not_state_it_is_refused(tmp_path: Path
             "start bounds are in the wrong order",
         ),
         (('sg:dateNote "As for s.14A." ;', ""), "has a date known only within bounds but no"),
+        (
+            (
+                'sg:validTo "2019-09-29"^^xsd:date ;',
+                'sg:earliestEnd "2009-12-01"^^xsd:date ; sg:latestEnd "2010-01-01"^^xsd:date ;',
+            ),
+            "latest start and latest end bounds are in the wrong order",
+        ),
     ],
 )
 def test_bounds_in_the_wrong_order_or_without_a_note_are_refused(
