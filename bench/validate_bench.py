@@ -38,7 +38,13 @@ AS_AT = date(2017, 8, 1)
 def area_config(slug: str, label: str, n_las: int) -> dict:
     las = [f"{slug}-la-{i + 1}" for i in range(n_las)]
     bodies = [
-        {"id": "police", "label": f"{label} Police", "kind": "chief-officer-of-police"},
+        # the area's police force (London: both), as the statutory frame expects them
+        {
+            "id": "police",
+            "label": f"{label} Police",
+            "kind": "chief-officer-of-police",
+            "area": slug,
+        },
         {
             "id": "nps",
             "label": "National Probation Service",

@@ -1,4 +1,5 @@
-"""Validate a local area's configuration against the statute, as at a date.
+"""Validate a local area's configuration against the statute, as at a date, and
+compare it with the statutory frame of its area (:mod:`kg.validation.frame`).
 
 >>> from kg.validation import validate          # doctest: +SKIP
 >>> report = validate(["examples/merseyside-2017.yaml"])  # doctest: +SKIP
@@ -38,6 +39,10 @@ def validate(sources: Iterable[Source], *, as_at: date | None = None) -> Validat
             configuration.
         as_at: the date at which to judge the configuration; by default the
             configuration's own date, else today.
+
+    The statutory frame of the configuration's area is read from the built store
+    (``KG_STORE_DIR``, else ``build/store``); without one, a note says it was not
+    compared.
 
     Raises:
         ConfigurationError: an input cannot be read or used (exit code 2).

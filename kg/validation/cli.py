@@ -1,5 +1,8 @@
 """``kg validate FILE... [--as-at DATE] [--format text|json|turtle|html]``.
 
+The configuration is checked against the shapes and compared with the statutory frame
+of its area, read from the built store (``KG_STORE_DIR``, else ``build/store``).
+
 Exit codes: 0 no violations (warnings and notes allowed), 1 violations, 2 an input
 cannot be used (unreadable, malformed, too large, unknown key, bad date, an IRI
 that does not resolve, ``owl:imports``, ...). Errors raise :class:`kg.errors.KGError`
@@ -31,6 +34,10 @@ def _as_at(text: str) -> date:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = (
+        "The configuration is also compared with the statutory frame of its area, read "
+        "from the built store ($KG_STORE_DIR, else build/store; run `kg build` first)."
+    )
     parser.add_argument(
         "files",
         nargs="+",

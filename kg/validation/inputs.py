@@ -24,13 +24,18 @@ from __future__ import annotations
 import json
 import re
 import urllib.parse
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.errors import InputError
+from kg.validation.configuration import (
+    ConfigurationError,
+    Limits,
+    Location,
+    ParsedSource,
+    Term,
+)
 from kg.validation.namespaces import (
     ORG,
     OWL_IMPORTS,
@@ -43,43 +48,7 @@ from kg.validation.namespaces import (
     sgv,
 )
 from kg.validation.reference import Reference
-
-Term = ox.NamedNode | ox.BlankNode | ox.Literal
-
-
-class ConfigurationError(InputError):
-    """A configuration file cannot be used (exit code 2)."""
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Guards against oversized or hostile input."""
-
-    max_bytes: int = 2 * 1024 * 1024
-    max_triples: int = 200_000
-    max_json_depth: int = 40
-    max_yaml_nodes: int = 50_000
-    max_yaml_depth: int = 30
-
-
-@dataclass(frozen=True)
-class Location:
-    file: str
-    line: int | None = None
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}" if self.line else self.file
-
-
-@dataclass
-class ParsedSource:
-    """One configuration file as triples, with where each node was written."""
-
-    name: str
-    triples: list[ox.Triple]
-    locations: dict[Term, Location] = field(default_factory=dict)
-    date: date | None = None
-
+from kg.validation.yaml_config import convert as convert_yaml
 
 FORMATS = {
     ".ttl": "turtle",
@@ -189,9 +158,7 @@ def load_source(
         )
     text = decode_utf8(data, name)
     if fmt == "yaml":
-        from kg.validation.yaml_config import convert
-
-        parsed = convert(text, name, reference, limits)
+        parsed = convert_yaml(text, name, reference, limits)
     else:
         parsed = _parse_rdf(text, name, fmt, limits)
     check_triples(parsed, text, reference, limits)
@@ -460,5 +427,6 @@ __all__ = [
     "Limits",
     "Location",
     "ParsedSource",
+    "Term",
     "load_source",
 ]

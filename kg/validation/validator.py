@@ -1,8 +1,11 @@
-"""Validate configurations: read them, build the data graph, run the shapes, explain.
+"""Validate configurations: read them, build the data graph, run the shapes, explain,
+and compare them with the statutory frame of their area.
 
 The data graph of one validation is a fresh in-memory pyoxigraph store holding the
 reference quads (parsed once per process), the configuration and a validation
-context ``[] a sgv:ValidationContext ; sgv:asAt "YYYY-MM-DD"^^xsd:date``.
+context ``[] a sgv:ValidationContext ; sgv:asAt "YYYY-MM-DD"^^xsd:date``. The frame
+(what the statute expects in the area, as the build derived it) is read from the
+built store (:mod:`kg.validation.frame`).
 """
 
 from __future__ import annotations
@@ -14,11 +17,13 @@ from dataclasses import replace
 from datetime import date
 from os import PathLike
 from pathlib import Path
+from typing import Literal
 
 import pyoxigraph as ox
 
 from kg.validation.closure import Tables
 from kg.validation.engine import Result, run_shapes, term_text
+from kg.validation.frame import FrameResult, FrameSource, default_frame, frame_findings
 from kg.validation.inputs import ConfigurationError, Limits, Location, ParsedSource, load_source
 from kg.validation.namespaces import (
     ORG,
@@ -73,17 +78,32 @@ def check_as_at(value: object, field: str = "as_at") -> date:
 
 
 class Validator:
-    """Reference data and shapes, loaded once, for validating many configurations."""
+    """Reference data and shapes, loaded once, for validating many configurations.
+
+    ``frame`` is where the statutory frame of an area is read from: by default the
+    built store (``KG_STORE_DIR``, else ``build/store``); ``False`` leaves the
+    comparison out (the shapes alone).
+    """
 
     def __init__(
         self,
         reference: Reference | None = None,
         shapes: Shapes | None = None,
         limits: Limits | None = None,
+        frame: FrameSource | Literal[False] | None = None,
     ) -> None:
         self.reference = reference or default_reference()
         self.shapes = shapes or load_shapes()
         self.limits = limits or Limits()
+        self._frame = frame
+
+    @property
+    def frame(self) -> FrameSource | None:
+        """Where the frame is read from (the default store is looked up each time, so
+        that ``KG_STORE_DIR`` is followed); None when the comparison is left out."""
+        if self._frame is None:
+            return default_frame()
+        return self._frame or None
 
     def validate(self, sources: Iterable[Source], *, as_at: date | None = None) -> ValidationReport:
         started = time.perf_counter()
@@ -163,7 +183,21 @@ class Validator:
         uncertain = uncertain_on(store, as_at)
         if uncertain:
             pairs = self._with_uncertain(store, scope, uncertain, pairs, explainer)
-        pairs.sort(
+        findings: list[tuple[Finding, Result | FrameResult]] = list(pairs)
+        frame = self.frame
+        if frame is not None:
+            gaps = frame_findings(
+                frame,
+                store,
+                CONFIG_GRAPH,
+                as_at,
+                [f for f, _ in pairs],
+                locations,
+                area_label=lambda iri: self.reference.areas.get(iri, iri),
+                kind_label=lambda iri: self.reference.kinds.get(iri, iri),
+            )
+            findings.extend(gaps)
+        findings.sort(
             key=lambda p: (
                 p[0].group_label.lower(),
                 p[0].group,
@@ -177,10 +211,10 @@ class Validator:
             as_at=as_at,
             as_at_source=as_at_source,
             sources=[p.name for p in parsed],
-            findings=[f for f, _ in pairs],
+            findings=[f for f, _ in findings],
             reference_files=list(self.reference.files),
             missing_reference=list(self.reference.missing),
-            report_triples=shacl_report_triples(pairs, self.shapes.graph, as_at),
+            report_triples=shacl_report_triples(findings, self.shapes.graph, as_at),
             seconds=time.perf_counter() - started,
         )
 

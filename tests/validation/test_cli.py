@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -13,11 +14,18 @@ from tests.validation.conftest import REPO
 
 pytestmark = pytest.mark.slow
 MERSEYSIDE = "examples/merseyside-2017.yaml"
+CUMBRIA = "examples/cumbria-2017.yaml"
 
 
-def cli(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
+@pytest.fixture(autouse=True)
+def _store(frame_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The statutory frame is read from the session's store, not from build/store."""
+    monkeypatch.setenv("KG_STORE_DIR", str(frame_store))
+
+
+def cli(*args: str, command: tuple[str, ...] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "kg.validation", *args],
+        [*(command or (sys.executable, "-m", "kg.validation")), *args],
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -76,3 +84,39 @@ def test_bad_input_exits_2_without_traceback(args: tuple[str, ...], message: str
     assert result.returncode == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        (sys.executable, "-m", "kg.validation"),
+        (str(Path(sys.executable).parent / "kg"), "validate"),
+    ],
+)
+def test_the_frame_finding_from_both_commands(command: tuple[str, ...]) -> None:
+    result = cli(CUMBRIA, command=command)
+    assert result.returncode == 0, result.stderr
+    text = " ".join(result.stdout.split())
+    assert (
+        "WARNING [FR-2] Cumbria: the configuration has no duty-to-co-operate entry for Carlisle "
+        "council as local housing authority (Criminal Justice Act 2003 s.325(6)(d)), which the "
+        "statute expects on 1 August 2017."
+    ) in text
+    assert (
+        "why: Criminal Justice Act 2003 s.325(6)(d) <https://www.legislation.gov.uk/ukpga/2003/44/section/325/6/d>"
+        in text
+    )
+    assert result.stdout.rstrip().endswith("0 violations, 1 warning, 0 notes.")
+
+
+def test_without_a_store_the_report_says_so_and_still_validates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KG_STORE_DIR", str(tmp_path / "none"))
+    result = cli(CUMBRIA)
+    assert result.returncode == 0 and "Traceback" not in result.stderr
+    assert (
+        "NOTE [FR-0] The configuration was not compared with the statutory frame" in result.stdout
+    )
+    assert "kg build" in result.stdout
+    assert result.stdout.rstrip().endswith("0 violations, 0 warnings, 1 note.")

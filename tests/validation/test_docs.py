@@ -31,6 +31,28 @@ def test_the_full_example_validates_with_notes_only(validator: Validator) -> Non
     assert {f.rule for f in report.findings} == {"DTC-4"}
 
 
+def test_every_frame_rule_is_in_its_table() -> None:
+    from kg.validation.frame.compare import RULES
+
+    table = DOC[DOC.index("### Rules and severities") :]
+    for rule, (_title, severity) in RULES.items():
+        assert f"| {rule} | {severity}" in table, rule
+
+
+def test_the_full_example_against_the_frame(real_validator: Validator) -> None:
+    example = re.search(r"A full example.*?```yaml\n(.*?)```", DOC, re.S)
+    assert example is not None
+    report = real_validator.validate([("example.yaml", example.group(1).encode())])
+    frame = [f for f in report.findings if f.rule.startswith("FR-")]
+    assert {(f.rule, f.severity) for f in frame} == {("FR-3", "warning")}
+    assert sorted(f.message.split(" for ")[1].split(",")[0] for f in frame) == [
+        "Liverpool",
+        "Sefton",
+        "St Helens",
+        "Wirral",
+    ]
+
+
 def test_validation_ontology_terms_are_labelled_and_defined() -> None:
     triples = list(
         ox.parse(path=str(REPO / "ontology" / "validation.ttl"), format=ox.RdfFormat.TURTLE)

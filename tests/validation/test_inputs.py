@@ -276,3 +276,23 @@ def test_source_lines_of_relative_prefixed_and_full_subjects() -> None:
         "https://w3id.org/safeguarding-kg/id/xy": 6,
         "https://example.org/area/n4999": 5006,
     }
+
+
+@pytest.mark.parametrize(
+    "modules",
+    [
+        ("kg.validation.inputs", "kg.validation.yaml_config"),
+        ("kg.validation.yaml_config", "kg.validation.inputs"),
+        ("kg.validation.yaml_config.boards", "kg.validation"),
+    ],
+)
+def test_the_readers_import_in_either_order(modules: tuple[str, str]) -> None:
+    """No import circle between the readers (issue 10): each imports on its own, first."""
+    import subprocess
+    import sys
+
+    code = "; ".join(f"import {m}" for m in modules)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
