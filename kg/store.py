@@ -324,6 +324,19 @@ def build_store(settings: Settings, progress: Progress = _quiet) -> BuildResult:
                 f"({durations['checks']:.2f} s)"
             )
 
+            # the search index goes into the same version folder, so it is published
+            # (and pruned) with the store it indexes
+            from kg.browse.search_build import INDEX_NAME, write_index
+
+            t = time.perf_counter()
+            built_at = datetime.now(UTC).isoformat(timespec="seconds")
+            search_index = write_index(store, settings, tmp_dir / INDEX_NAME, built_at)
+            durations["search_index"] = time.perf_counter() - t
+            progress(
+                f"indexed {search_index['documents']} resources for search "
+                f"({durations['search_index']:.2f} s)"
+            )
+
             t = time.perf_counter()
             disk = ox.Store(str(tmp_dir / DB_DIRNAME))
             disk.bulk_extend(store.quads_for_pattern(None, None, None, None))
@@ -336,7 +349,7 @@ def build_store(settings: Settings, progress: Progress = _quiet) -> BuildResult:
 
             manifest = {
                 "format": MANIFEST_FORMAT,
-                "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "built_at": built_at,
                 "kg_version": __version__,
                 "python": platform.python_version(),
                 "pyoxigraph": ox.__version__,
@@ -360,6 +373,7 @@ def build_store(settings: Settings, progress: Progress = _quiet) -> BuildResult:
                 "graphs": counts,
                 "total_quads": sum(counts.values()),
                 "db_files": db_checksums(tmp_dir / DB_DIRNAME),
+                "search_index": search_index,
                 "durations_seconds": {k: round(v, 3) for k, v in durations.items()},
             }
             manifest_path = tmp_dir / MANIFEST_NAME

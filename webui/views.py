@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, Response, abort, redirect, request
+from flask import Blueprint, Response, abort, current_app, redirect, request
 from flask.typing import ResponseReturnValue
 
 from kg import analysis
@@ -16,6 +16,7 @@ from kg.browse.common import LEGISLATION, page_path
 from kg.browse.glossary import glossary_page
 from kg.browse.linked import DOWNLOADS, FORMATS, RESOURCE_FORMATS, describe, download, ontology_doc
 from kg.browse.search import search as run_search
+from kg.browse.search_index import SearchIndexCache
 from kg.browse.validation_status import area_status
 from kg.changes import page as changes_page
 from kg.config import SGD
@@ -201,7 +202,10 @@ def resource() -> ResponseReturnValue:
 @bp.get("/search.json", defaults={"fmt": "json"})
 def search(fmt: str | None) -> ResponseReturnValue:
     values = params("q")
-    data = run_search(catalog(), values.get("q"), as_at())
+    cat = catalog()
+    # the index kg build wrote beside the store (or one built in memory), per app
+    indexes = current_app.extensions.setdefault("kg_search", SearchIndexCache(state().settings))
+    data = run_search(cat, values.get("q"), as_at(), indexes.get(cat))
     data["title"] = "Search"
     return render(_fmt(fmt), "search.html", data)
 
