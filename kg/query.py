@@ -1,6 +1,18 @@
 """Load, parameterise, run and format SPARQL queries.
 
-A ``.rq`` file may declare parameters with defaults in its leading comments::
+A shipped query carries each parameter's default in a standard SPARQL ``VALUES``
+clause, marked as a parameter by a ``# param`` comment on the same line, so that
+the file runs unchanged in any SPARQL client (``/sparql``, YASGUI, SPARQLWrapper)
+and gives the answer ``kg query`` gives::
+
+    SELECT ... WHERE {
+      VALUES ?kind { sgd:kind-youth-offending-team }  # param: a kind of body
+      VALUES ?asAt { UNDEF }  # param: a day (xsd:date); UNDEF: today
+
+The clause is found on the lexed query (the endpoint guard's tokens: strings, IRIs
+and comments are skipped as the grammar says), never by a search of the raw text,
+and must be exactly ``VALUES ?name { value }``. Older queries may instead declare
+parameters in their leading comments, which still works::
 
     # param: kind = <https://w3id.org/safeguarding-kg/id/kind-youth-offending-team>
     # param: date = "2017-08-01"^^xsd:date
@@ -9,17 +21,23 @@ A ``.rq`` file may declare parameters with defaults in its leading comments::
 A value is written as in Turtle: ``<IRI>``, a prefixed name (``sgd:kind-lscb``)
 using the query's ``PREFIX`` declarations or the project's usual prefixes (sg, sgd,
 rdf, rdfs, owl, xsd, skos, dcterms), ``"text"``, ``"text"@en``,
-``"lex"^^xsd:date``, or a bare number or boolean. Callers override defaults (``kg
-query --param kind=sgd:kind-lscb``); a bare value for a parameter whose default
-is a literal takes the default's datatype (``--param date=2019-06-29``). Values
-are bound as pyoxigraph's ``substitutions`` would bind them, but written into the
-text (:func:`bind_values`): each occurrence of the variable in the WHERE group
-becomes the value, and a ``VALUES`` clause keeps it bound for the projection.
-Oxigraph then plans the query from the bound value; with ``substitutions`` it
-joined the value in from outside and planned the query unbound (cq19 at 100k
-triples: 653 ms, and 22 ms with the value in the text). Values are pyoxigraph
-terms, written in their N-Triples form, so no text of the caller's reaches the
-query unescaped.
+``"lex"^^xsd:date``, or a bare number or boolean. Parameters are typed by their
+default: an IRI parameter takes only IRIs (``<…>``, ``prefix:name`` or a bare
+``https://…``); a literal parameter takes a bare lexical form in the default's
+datatype (``--param date=2019-06-29``) or a quoted literal of that datatype, and
+the lexical form must be valid (a real day for ``xsd:date``); a parameter without
+a default (``UNDEF``) takes any IRI or literal, a bare day being an ``xsd:date``.
+Values become pyoxigraph terms and are written in their N-Triples form, so no text
+of the caller's reaches the query unescaped.
+
+``kg query --param`` replaces the values of the marked clauses and also writes
+each value into the patterns of the WHERE group (:func:`bind_values`), as
+pyoxigraph's ``substitutions`` would bind it (SEP-0007). Oxigraph then plans the
+query from the bound value; joined in from outside (``substitutions``, or a
+``VALUES`` clause sent as it is) it planned some queries unbound (cq19 at 100k
+triples: 653 ms, and 22 ms with the value in the text).
+:func:`runnable_text` gives the text with the values in the clauses only, for
+any other client.
 """
 
 from __future__ import annotations
@@ -30,6 +48,7 @@ import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -37,7 +56,7 @@ import pyoxigraph as ox
 from kg.config import PREFIXES, Settings
 from kg.endpoint.guard import tokens
 from kg.errors import QueryError
-from kg.terms import RDF_LANG_STRING, XSD_STRING, Term, compact
+from kg.terms import RDF_LANG_STRING, XSD_STRING, Term, compact, compact_iri
 
 FORMATS = ("table", "csv", "json", "turtle", "ntriples")
 
@@ -52,13 +71,45 @@ _IRIREF_RE = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
 _NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _PROBE_S = "urn:kg:param-subject"
 _PROBE_P = "urn:kg:param-predicate"
+#: the comment that makes the VALUES clause before it on its line a parameter
+_PARAM_MARK_RE = re.compile(r"#\s*param\b\s*:?\s*(?P<about>.*)$", re.IGNORECASE)
+#: an absolute IRI written without brackets (never a prefixed name: those have no "//")
+_BARE_IRI_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^<>\"{}|^`\\\s]+$")
+_DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_TIMEZONE = r"(?:Z|[+-](?:(?:0\d|1[0-3]):[0-5]\d|14:00))?"
+_FLOATING = re.compile(r"^(?:[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|[+-]?INF|NaN)$")
+#: lexical forms of the datatypes a parameter is likely to have (XML Schema 1.1 part 2)
+_LEXICAL = {
+    _XSD + "date": re.compile(rf"^-?\d{{4}}-\d{{2}}-\d{{2}}{_TIMEZONE}$"),
+    _XSD + "dateTime": re.compile(
+        rf"^-?\d{{4,}}-\d{{2}}-\d{{2}}T\d{{2}}:\d{{2}}:\d{{2}}(?:\.\d+)?{_TIMEZONE}$"
+    ),
+    _XSD + "gYear": re.compile(rf"^-?\d{{4,}}{_TIMEZONE}$"),
+    _XSD + "integer": re.compile(r"^[+-]?\d+$"),
+    _XSD + "decimal": re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$"),
+    _XSD + "double": _FLOATING,
+    _XSD + "float": _FLOATING,
+    _XSD + "boolean": re.compile(r"^(?:true|false|1|0)$"),
+}
+_STRINGS = (XSD_STRING, RDF_LANG_STRING)
+
+Value = ox.NamedNode | ox.Literal
 
 
 @dataclass(frozen=True)
 class Param:
+    """A parameter: its default (None: none, or ``UNDEF``) and where it is declared.
+
+    ``clause`` is the span of its ``VALUES ?name { value }`` clause in the text, or
+    None when it is declared in a header comment (``# param: name = value``).
+    """
+
     name: str
-    default: ox.NamedNode | ox.Literal | None
+    default: Value | None
     line: int | None = None
+    clause: tuple[int, int] | None = None
+    about: str = ""
 
 
 @dataclass(frozen=True)
@@ -156,18 +207,140 @@ def parse_query_text(text: str, origin: str = "<query>", is_file: bool = False) 
         default = None
         if decl["value"] is not None:
             try:
-                default = parse_term(decl["value"], prefixes)
+                default = _checked(parse_term(decl["value"], prefixes), None)
             except QueryError as e:
                 raise QueryError(e.message, file=origin, line=lineno, field=name) from None
         params[name] = Param(name=name, default=default, line=lineno)
+    for param in parameter_clauses(text, prefixes, origin):
+        if param.name in params:
+            raise QueryError(
+                f"parameter {param.name!r} is declared twice", file=origin, line=param.line
+            )
+        params[param.name] = param
     return LoadedQuery(text=text, origin=origin, params=params, prefixes=prefixes, is_file=is_file)
 
 
+def _line_of(text: str, index: int) -> int:
+    return text.count("\n", 0, index) + 1
+
+
+@dataclass(frozen=True)
+class _Clause:
+    """A marked ``VALUES ?name { value }`` clause: its span, its value's text."""
+
+    name: str
+    start: int
+    end: int
+    value: str
+    line: int
+    about: str
+
+
+#: tokens that begin a value of a VALUES data block (a sign is a token of its own)
+_VALUE_STARTS = frozenset({"iri", "pname", "string", "lstring", "number", "word"})
+
+
+def _count_values(text: str, toks: Sequence[tuple[str, int, int]]) -> int:
+    """How many values a data block's tokens hold; -1 if something else is there."""
+    count, previous = 0, ""
+    for kind, start, end in toks:
+        value = text[start:end]
+        # "^^" and a language tag extend the literal before them; a sign, the number
+        continues = (
+            value == "^^"
+            or kind == "langtag"
+            or (kind in _VALUE_STARTS and previous in ("^^", "-", "+"))
+        )
+        if not continues:
+            if kind not in _VALUE_STARTS and value not in ("-", "+"):
+                return -1  # a bracket, a variable: not a value
+            count += 1
+        previous = value
+    return count
+
+
+def _clauses(text: str, origin: str = "<query>") -> list[_Clause]:
+    """The marked parameter clauses of ``text``, found on its tokens."""
+    toks = list(tokens(text))
+    found: list[_Clause] = []
+    for i, (kind, start, end) in enumerate(toks):
+        if kind != "word" or text[start:end].upper() != "VALUES":
+            continue
+        # the clause ends at the first "}" after it (a data block holds no braces)
+        close = next(
+            (j for j in range(i + 1, len(toks)) if text[toks[j][1] : toks[j][2]] == "}"), None
+        )
+        if close is None:
+            continue  # unterminated: the parser will say so
+        after = toks[close][2]
+        following = toks[close + 1][1] if close + 1 < len(toks) else len(text)
+        # only whitespace and comments lie between two tokens: a "#" starts a comment
+        mark = _PARAM_MARK_RE.match(text[after:following].split("\n", 1)[0].strip())
+        if not mark:
+            continue
+        line = _line_of(text, start)
+        data = toks[i + 3 : close]
+        if (
+            close < i + 4
+            or toks[i + 1][0] != "var"
+            or text[toks[i + 2][1] : toks[i + 2][2]] != "{"
+            or _count_values(text, data) != 1
+        ):
+            raise QueryError(
+                "a parameter is one variable with one value: write "
+                "`VALUES ?name { value }  # param`",
+                file=origin,
+                line=line,
+            )
+        found.append(
+            _Clause(
+                name=text[toks[i + 1][1] + 1 : toks[i + 1][2]],
+                start=start,
+                end=after,
+                value=text[data[0][1] : data[-1][2]],
+                line=line,
+                about=mark["about"].strip(),
+            )
+        )
+    return found
+
+
+def parameter_clauses(
+    text: str, prefixes: Mapping[str, str] | None = None, origin: str = "<query>"
+) -> list[Param]:
+    """The parameters of ``text``: its ``VALUES ?name { value }`` clauses followed on
+    their line by a ``# param`` comment, with their defaults (``UNDEF``: None).
+
+    Works on the lexed query, so a ``VALUES`` or ``# param`` inside a string, an IRI
+    or another comment is not one. A marked clause of any other shape (several
+    variables or values) is an error rather than something half understood.
+    """
+    params = []
+    for clause in _clauses(text, origin):
+        default: Value | None = None
+        if clause.value.upper() != "UNDEF":
+            try:
+                default = _checked(parse_term(clause.value, prefixes), None)
+            except QueryError as e:
+                raise QueryError(
+                    e.message, file=origin, line=clause.line, field=clause.name
+                ) from None
+        params.append(
+            Param(
+                name=clause.name,
+                default=default,
+                line=clause.line,
+                clause=(clause.start, clause.end),
+                about=clause.about,
+            )
+        )
+    return params
+
+
 def mentions_variable(text: str, name: str) -> bool:
-    return (
-        re.search(rf"[?$]{re.escape(name)}(?![A-Za-z0-9_\u00b7\u0300-\u036f\u203f\u2040])", text)
-        is not None
-    )
+    """Whether ``?name`` (or ``$name``) is a variable of the query: a token, not text
+    in a comment, a string or an IRI."""
+    return any(kind == "var" and text[start + 1 : end] == name for kind, start, end in tokens(text))
 
 
 def parse_term(value: str, prefixes: Mapping[str, str] | None = None) -> ox.NamedNode | ox.Literal:
@@ -208,11 +381,79 @@ def parse_assignment(text: str) -> tuple[str, str]:
     return name, value
 
 
+def _shown(term: Value) -> str:
+    """A term as a message shows it: a prefixed name, or a literal with its type."""
+    if isinstance(term, ox.Literal) and not term.language and term.datatype.value != XSD_STRING:
+        return f'"{term.value}"^^{compact_iri(term.datatype.value)}'
+    return compact_iri(term.value) if isinstance(term, ox.NamedNode) else str(term)
+
+
+def _checked(value: Value, default: Value | None) -> Value:
+    """``value`` if it has the kind of ``default`` (IRI, or literal of its datatype)
+    and, for the usual XML Schema datatypes, a valid lexical form."""
+    if isinstance(default, ox.NamedNode) and not isinstance(value, ox.NamedNode):
+        raise QueryError(
+            f"expects an IRI (<…>, prefix:name or https://…) such as {_shown(default)}; "
+            f"got {_shown(value)}"
+        )
+    if isinstance(default, ox.Literal):
+        want = default.datatype.value
+        got = value.datatype.value if isinstance(value, ox.Literal) else ""
+        if want != got and not (want in _STRINGS and got in _STRINGS):
+            kind = "a string" if want in _STRINGS else f"a value of type {compact_iri(want)}"
+            raise QueryError(f"expects {kind} such as {_shown(default)}; got {_shown(value)}")
+    if isinstance(value, ox.Literal):
+        pattern = _LEXICAL.get(value.datatype.value)
+        valid = pattern is None or pattern.match(value.value) is not None
+        if valid and value.datatype.value == _XSD + "date":
+            try:  # a real day: no 2019-02-30
+                date.fromisoformat(value.value.lstrip("-")[:10])
+            except ValueError:
+                valid = False
+        if not valid:
+            raise QueryError(
+                f"{value.value!r} is not a valid {compact_iri(value.datatype.value)}"
+                + (" (write YYYY-MM-DD)" if value.datatype.value == _XSD + "date" else "")
+            )
+    return value
+
+
+def parse_value(
+    raw: str, default: Value | None, prefixes: Mapping[str, str] | None = None
+) -> Value:
+    """A parameter's value from its text, typed by the parameter's ``default``.
+
+    A literal parameter takes a bare lexical form in the default's datatype (or
+    language); an IRI parameter a bare absolute IRI; one without a default a bare
+    day as an ``xsd:date``. Anything else is read as a Turtle term and must be of
+    the default's kind.
+    """
+    text = raw.strip()
+    bare = not text.startswith(("<", '"', "'"))
+    if bare and isinstance(default, ox.Literal) and text:
+        if default.language:
+            return _checked(ox.Literal(text, language=default.language), default)
+        return _checked(ox.Literal(text, datatype=default.datatype), default)
+    if bare and _BARE_IRI_RE.match(text) and not isinstance(default, ox.Literal):
+        try:
+            return ox.NamedNode(text)
+        except ValueError:
+            pass  # not an IRI after all: reported below as any unreadable value
+    if bare and default is None and _DAY_RE.match(text):
+        return _checked(ox.Literal(text, datatype=ox.NamedNode(_XSD + "date")), None)
+    return _checked(parse_term(text, prefixes), default)
+
+
 def resolve_bindings(
     query: LoadedQuery, overrides: Mapping[str, str] | None = None
-) -> dict[str, ox.NamedNode | ox.Literal]:
-    """Declared defaults, replaced by ``overrides`` (name -> value in Turtle syntax)."""
-    bindings: dict[str, ox.NamedNode | ox.Literal] = {
+) -> dict[str, Value]:
+    """Declared defaults, replaced by ``overrides`` (name -> value as text).
+
+    Raises:
+        QueryError: an unknown parameter, a value that cannot be read or is not of
+            the parameter's type (naming ``--param NAME``), or a missing value.
+    """
+    bindings: dict[str, Value] = {
         name: p.default for name, p in query.params.items() if p.default is not None
     }
     for name, raw in (overrides or {}).items():
@@ -223,22 +464,55 @@ def resolve_bindings(
                 f"(declared parameters: {declared})",
                 file=query.origin if query.is_file else None,
             )
+        param = query.params.get(name)
         try:
-            bindings[name] = parse_term(raw, query.prefixes)
+            bindings[name] = parse_value(raw, param.default if param else None, query.prefixes)
         except QueryError as e:
-            default = query.params[name].default if name in query.params else None
-            if isinstance(default, ox.Literal) and not default.language and raw.strip():
-                # a bare value takes the datatype of the declared default: date=2019-06-29
-                bindings[name] = ox.Literal(raw.strip(), datatype=default.datatype)
-                continue
             raise QueryError(e.message, field=f"--param {name}") from None
-    missing = [n for n, p in query.params.items() if p.default is None and n not in bindings]
+    missing = [
+        n
+        for n, p in query.params.items()
+        if p.default is None and p.clause is None and n not in bindings
+    ]
     if missing:
         raise QueryError(
             "missing value for parameter(s) " + ", ".join(missing) + "; use --param name=value",
             file=query.origin if query.is_file else None,
         )
     return bindings
+
+
+def set_parameters(text: str, values: Mapping[str, Value | None]) -> str:
+    """``text`` with the marked ``VALUES`` clauses of ``values`` holding them (None:
+    ``UNDEF``); clauses of other variables are left as they are."""
+    out, last = [], 0
+    for clause in _clauses(text):
+        if clause.name not in values:
+            continue
+        value = values[clause.name]
+        written = "UNDEF" if value is None else str(value)
+        out += [text[last : clause.start], f"VALUES ?{clause.name} {{ {written} }}"]
+        last = clause.end
+    return "".join(out) + text[last:]
+
+
+def runnable_text(query: LoadedQuery, overrides: Mapping[str, str] | None = None) -> str:
+    """The query as any SPARQL client runs it, with the parameters' values (the
+    defaults, replaced by ``overrides``) in its marked ``VALUES`` clauses; a
+    parameter declared in a header comment gets a ``VALUES`` clause at the start
+    of the WHERE group (of a SELECT query)."""
+    bindings = resolve_bindings(query, overrides)
+    # a value left as it was stays as written (prefixed names and all)
+    text = set_parameters(
+        query.text,
+        {
+            n: bindings.get(n)
+            for n, p in query.params.items()
+            if p.clause and bindings.get(n) != p.default
+        },
+    )
+    header = {n: v for n, v in bindings.items() if n in query.params and not query.params[n].clause}
+    return (with_values_clause(text, header) or text) if header else text
 
 
 # ---------------------------------------------------------------------- execution
@@ -380,6 +654,8 @@ def bind_values(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal | ox
     a WHERE group (``DESCRIBE <x>``) a trailing ``VALUES`` clause binds them."""
     if not bindings:
         return text
+    # a marked parameter clause takes the value too, so that it never contradicts it
+    text = set_parameters(text, bindings)
     names = " ".join(f"?{name}" for name in bindings)
     values = " ".join(str(value) for value in bindings.values())
     clause = f" VALUES ({names}) {{ ({values}) }} "

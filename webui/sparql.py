@@ -24,6 +24,7 @@ from werkzeug.exceptions import HTTPException
 
 from kg.config import Settings
 from kg.endpoint import errors
+from kg.endpoint.advice import timeout_advice
 from kg.endpoint.guard import GuardedQuery, Limits, check_query
 from kg.endpoint.protocol import (
     BY_NAME,
@@ -375,7 +376,14 @@ def sparql() -> Response:
     )
     if job.solutions_format is None and job.graph_format is None:
         raise negotiated_error(negotiated)
-    rendered = svc.backend.run(job)
+    try:
+        rendered = svc.backend.run(job)
+    except errors.QueryTimeoutError as e:
+        # name the slow shapes in the query and what helps, not just "narrow it down"
+        head = e.message.split("; ", 1)[0]
+        raise errors.QueryTimeoutError(
+            f"{head}; {timeout_advice(guarded.text)}", headers=e.headers
+        ) from None
     return _result_response(rendered, svc, time.perf_counter() - started)
 
 

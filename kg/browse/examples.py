@@ -7,7 +7,7 @@ from typing import Any
 
 from kg.config import PREFIXES, Settings
 from kg.errors import KGError
-from kg.query import load_query, resolve_bindings, with_values_clause
+from kg.query import load_query, runnable_text
 
 _CQ_TITLE_RE = re.compile(r"^#\s*(?:Competency question\s*\d+\s*:)?\s*(?P<title>.*)$", re.I)
 
@@ -20,20 +20,17 @@ def prefix_block() -> str:
 def competency_queries(settings: Settings) -> list[dict[str, Any]]:
     """Each ``queries/cq*.rq``: its name, title, description and text.
 
-    Declared parameters are bound to their defaults with a ``VALUES`` clause in the
-    text, so that the query runs as it is on a plain SPARQL endpoint and the
-    defaults can be edited in place.
+    Each parameter's default is in a ``VALUES`` line of the text (marked ``# param``),
+    so that the query runs as it is on a plain SPARQL endpoint and the defaults can
+    be edited in place.
     """
     out = []
     for path in sorted(settings.queries_dir.glob("cq*.rq")):
         try:
             query = load_query(path, settings)
-            bindings = resolve_bindings(query)
+            text = runnable_text(query)
         except KGError:
             continue
-        text = query.text
-        if bindings:
-            text = with_values_clause(text, bindings) or text
         comments = []
         for line in query.text.splitlines():
             if not line.startswith("#"):
@@ -48,6 +45,11 @@ def competency_queries(settings: Settings) -> list[dict[str, Any]]:
                 "name": path.stem,
                 "title": title,
                 "parameters": sorted(query.params),
+                # what each parameter is, from the comment on its VALUES line
+                "parameter_notes": [
+                    {"name": name, "about": query.params[name].about}
+                    for name in sorted(query.params)
+                ],
                 "text": text,
             }
         )
