@@ -28,7 +28,7 @@ install: $(STAMP)
 build: $(STAMP)
 	$(BIN)/kg build
 
-# Front-end assets (GOV.UK Frontend, YASGUI, Cytoscape.js, axe-core), pinned in
+# Front-end assets (GOV.UK Frontend, YASGUI, Cytoscape.js and its ELK layout, axe-core), pinned in
 # package-lock.json, installed with `npm ci` and copied into webui/static/vendor/
 # (git-ignored, never committed). Rebuilt when the lock file or our Sass changes.
 VENDOR := webui/static/vendor
@@ -38,11 +38,12 @@ NODE_MODULES := node_modules
 $(VENDOR_STAMP): package.json package-lock.json webui/scss/app.scss
 	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	rm -rf $(VENDOR)
-	mkdir -p $(VENDOR)/govuk $(VENDOR)/yasgui $(VENDOR)/cytoscape $(VENDOR)/axe-core
+	mkdir -p $(VENDOR)/govuk $(VENDOR)/yasgui $(VENDOR)/cytoscape $(VENDOR)/cytoscape-elk $(VENDOR)/axe-core
 	cp $(NODE_MODULES)/govuk-frontend/dist/govuk/govuk-frontend.min.js $(VENDOR)/govuk/
 	cp -R $(NODE_MODULES)/govuk-frontend/dist/govuk/assets $(VENDOR)/govuk/assets
 	cp $(NODE_MODULES)/@zazuko/yasgui/build/yasgui.min.js $(NODE_MODULES)/@zazuko/yasgui/build/yasgui.min.css $(VENDOR)/yasgui/
 	cp $(NODE_MODULES)/cytoscape/dist/cytoscape.min.js $(VENDOR)/cytoscape/
+	cp $(NODE_MODULES)/elkjs/lib/elk.bundled.js $(NODE_MODULES)/cytoscape-elk/dist/cytoscape-elk.js $(VENDOR)/cytoscape-elk/
 	cp $(NODE_MODULES)/axe-core/axe.min.js $(VENDOR)/axe-core/
 	$(NODE_MODULES)/.bin/sass --no-source-map --style=compressed \
 		--load-path=$(NODE_MODULES)/govuk-frontend/dist webui/scss/app.scss $(VENDOR)/app.css

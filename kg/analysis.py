@@ -21,6 +21,7 @@ static SVG drawing (:func:`to_svg`).
 
 from __future__ import annotations
 
+import csv
 import io
 from collections import Counter
 from dataclasses import dataclass
@@ -42,17 +43,18 @@ from kg.browse.pages import (
     general_statutory,
     is_board,
     period,
+    ref,
     role_assignments_of,
     selves,
 )
 from kg.config import SG
-from kg.dates import Period, Status
+from kg.dates import Period, Status, long_date
 
 Json = dict[str, Any]
 
 MODALITY_COLOURS = {
     "must": "#d4351c",
-    "should": "#f47738",
+    "should": "#c2590a",  # GOV.UK orange (#f47738) is under 3:1 on white (WCAG 1.4.11)
     "may": "#1d70b8",
     "will": "#00703c",
     "objective": "#4c2c92",
@@ -159,12 +161,38 @@ def _add_edge(
     )
 
 
+#: National networks kept per catalog (one per date, provision and benefits asked for).
+NETWORKS_KEPT = 8
+
+
 def duty_network(
     cat: Catalog, as_at: date | None = None, filters: Filters | None = None
 ) -> nx.MultiDiGraph:
     """The duty network in force at ``as_at`` (all dates when ``None``)."""
     filters = filters or Filters()
     check_filters(cat, filters)
+    # Every area page and area diagram narrows the national network of its date: build
+    # it once per catalog and date (30-60 ms an area page at 100k statements), and never
+    # change it (narrowing copies; the whole network is given out as a copy).
+    cache: dict[tuple[date | None, str | None, bool], nx.MultiDiGraph]
+    cache = cat.__dict__.setdefault("_networks", {})
+    key = (as_at, filters.provision, filters.include_benefits)
+    g = cache.get(key)
+    if g is None:
+        g = _national_network(cat, as_at, filters)
+        if len(cache) >= NETWORKS_KEPT:
+            cache.clear()
+        cache[key] = g
+    narrowed = g
+    if filters.area:
+        narrowed = _restrict_to_area(cat, narrowed, filters.area)
+    if filters.board:
+        narrowed = _restrict_to_board(narrowed, filters.board)
+    return narrowed if narrowed is not g else g.copy()
+
+
+def _national_network(cat: Catalog, as_at: date | None, filters: Filters) -> nx.MultiDiGraph:
+    """:func:`duty_network` before it is narrowed to an area or a board."""
     g = nx.MultiDiGraph()
     scope: set[str] | None = None
     if filters.provision:
@@ -247,10 +275,6 @@ def duty_network(
                     uncertain="false",
                     status="",
                 )
-    if filters.area:
-        g = _restrict_to_area(cat, g, filters.area)
-    if filters.board:
-        g = _restrict_to_board(g, filters.board)
     return g
 
 
@@ -506,25 +530,89 @@ def to_graphml(g: nx.MultiDiGraph) -> bytes:
     return buf.getvalue()
 
 
-def diagram_elements(g: nx.MultiDiGraph) -> Json:
-    """Cytoscape.js elements, plus the same edges as rows for the text table."""
-    nodes = [
-        {
-            "data": {
-                "id": n,
-                "label": d["label"],
-                "category": d["category"],
-                "href": d["href"] or None,
+#: The diagram's layers, top to bottom: what a party is in the arrangements. Bodies bear
+#: most duties and hold the roles; boards and authorities (anything a role is held in)
+#: are where they meet; people and posts act for boards; roles and groups are only owed
+#: duties. Keys are stable (the page's script and tests use them); the short name is
+#: the one written beside the layer in the drawing.
+DIAGRAM_BANDS = (
+    ("bodies", "Bodies and kinds of body", "Bodies"),
+    ("boards", "Boards and authorities", "Boards"),
+    ("people", "People and posts", "People"),
+    ("owed", "Roles and groups owed duties", "Owed duties"),
+)
+
+#: One arrow stands for all the duties and roles from one party to another; it takes
+#: the colour of the strongest of them (statute and guidance before local commitments).
+STRENGTH = ("must", "should", "may", "objective", "will", "role")
+
+
+def diagram_band(g: nx.MultiDiGraph, n: str) -> str:
+    """The key of the layer (:data:`DIAGRAM_BANDS`) that party ``n`` is drawn in."""
+    category = g.nodes[n]["category"]
+    if category in ("person", "other"):  # "other": posts (org:Post)
+        return "people"
+    if category in ("role", "group"):
+        return "owed"
+    if category == "board" or any(d["kind"] == "role" for _, _, d in g.in_edges(n, data=True)):
+        return "boards"
+    return "bodies"
+
+
+def _provision_refs(cat: Catalog | None, provisions: str) -> list[Json]:
+    if cat is None:
+        return [{"iri": p, "label": p, "href": None} for p in provisions.split()]
+    return [ref(cat, p) for p in provisions.split()]
+
+
+def diagram_elements(g: nx.MultiDiGraph, cat: Catalog | None = None) -> Json:
+    """Cytoscape.js elements, plus the same edges as rows for the text table.
+
+    ``nodes`` carry their layer (``band``, ``layer``: :data:`DIAGRAM_BANDS`); ``edges``
+    are one per duty or role, each naming the ``pair`` it is drawn in; ``pairs`` are the
+    arrows drawn by default, one per party and party it owes something to, with the
+    number of duties and roles and their modalities. ``rows`` list the edges in words;
+    with ``cat`` they also name their provisions.
+    """
+    layer = {key: i for i, (key, _, _) in enumerate(DIAGRAM_BANDS)}
+    nodes = []
+    for n, d in sorted(g.nodes(data=True), key=lambda x: x[1]["label"].lower()):
+        band = diagram_band(g, n)
+        nodes.append(
+            {
+                "data": {
+                    "id": n,
+                    "label": d["label"],
+                    "category": d["category"],
+                    "href": d["href"] or None,
+                    "band": band,
+                    "layer": layer[band],
+                }
             }
-        }
-        for n, d in sorted(g.nodes(data=True), key=lambda x: x[1]["label"].lower())
-    ]
+        )
     edges = []
     rows = []
+    pairs: dict[tuple[str, str], Json] = {}
     for i, (u, v, data) in enumerate(
         sorted(g.edges(data=True), key=lambda e: (g.nodes[e[0]]["label"], e[2]["label"]))
     ):
         colour = MODALITY_COLOURS.get(data["modality"], ROLE_COLOUR)
+        possibly = data["status"] == Status.POSSIBLY.value
+        pair = pairs.get((u, v))
+        if pair is None:
+            pair = pairs[(u, v)] = {
+                "id": f"p{len(pairs)}",
+                "source": u,
+                "target": v,
+                "count": 0,
+                "modalities": {},
+                "edges": [],
+                "possibly": True,
+            }
+        pair["count"] += 1
+        pair["modalities"][data["modality"]] = pair["modalities"].get(data["modality"], 0) + 1
+        pair["edges"].append(f"e{i}")
+        pair["possibly"] = pair["possibly"] and possibly
         edges.append(
             {
                 "data": {
@@ -536,12 +624,86 @@ def diagram_elements(g: nx.MultiDiGraph) -> Json:
                     "modality": data["modality"],
                     "colour": colour,
                     "href": page_path(data["item"]),
-                    "possibly": data["status"] == Status.POSSIBLY.value,
+                    "possibly": possibly,
+                    "pair": pair["id"],
                 }
             }
         )
-        rows.append(_edge_json(g, u, v, data))
-    return {"nodes": nodes, "edges": edges, "rows": rows}
+        row = _edge_json(g, u, v, data)
+        row["id"] = f"e{i}"
+        row["provisions"] = _provision_refs(cat, data["provisions"])
+        rows.append(row)
+    for pair in pairs.values():
+        strongest = min(pair["modalities"], key=lambda m: STRENGTH.index(m) if m in STRENGTH else 0)
+        pair["modality"] = strongest
+        pair["colour"] = MODALITY_COLOURS.get(strongest, ROLE_COLOUR)
+        pair["roles_only"] = set(pair["modalities"]) == {"role"}
+    return {
+        "nodes": nodes,
+        "edges": edges,
+        "rows": rows,
+        "pairs": [{"data": p} for p in pairs.values()],
+        "bands": [
+            {"key": k, "label": label, "short": short, "layer": i}
+            for i, (k, label, short) in enumerate(DIAGRAM_BANDS)
+        ],
+    }
+
+
+CSV_COLUMNS = (
+    "bearer", "modality", "what", "owed to", "provisions", "status", "dates",
+    "bearer iri", "item iri", "owed to iri", "provision iris", "valid from", "valid to",
+)  # fmt: skip
+
+
+def diagram_csv(rows: list[Json]) -> str:
+    """The diagram's rows (:func:`diagram_elements` with a catalog) as CSV, in the
+    table's columns first, then the IRIs and exact dates for machines."""
+    buf = io.StringIO()
+    out = csv.writer(buf, lineterminator="\r\n")
+    out.writerow(CSV_COLUMNS)
+    for r in rows:
+        out.writerow(
+            [
+                r["from"]["label"],
+                r["modality"],
+                r["label"],
+                r["to"]["label"],
+                "; ".join(p["label"] for p in r["provisions"]),
+                r["status"] or "",
+                r["dates"] or "",
+                r["from"]["iri"],
+                r["item"]["iri"],
+                r["to"]["iri"],
+                " ".join(p["iri"] for p in r["provisions"]),
+                r["valid_from"] or "",
+                r["valid_to"] or "",
+            ]
+        )
+    return buf.getvalue()
+
+
+def diagram_title(
+    as_at: date | None,
+    area: str | None = None,
+    board: str | None = None,
+    provision: str | None = None,
+    benefits: bool = False,
+) -> tuple[str, str]:
+    """The title of an exported diagram and a line naming the other filters, so that
+    a picture taken away still says what it shows (labels, not IRIs)."""
+    title = "Who owes what to whom"
+    if area:
+        title += f" in {area}"
+    title += f" on {long_date(as_at)}" if as_at else ", at any date"
+    filters = []
+    if board:
+        filters.append(f"around {board}")
+    if provision:
+        filters.append(f"under {provision}")
+    if benefits:
+        filters.append("with the groups duties benefit")
+    return title, "; ".join(filters) if filters else "All boards and provisions"
 
 
 def layered_layout(g: nx.MultiDiGraph) -> dict[str, tuple[int, int]]:
@@ -583,23 +745,55 @@ def _wrap(text: str, width: int = 26, lines: int = 3) -> list[str]:
     return out
 
 
-def to_svg(g: nx.MultiDiGraph, title: str = "Duty network") -> str:
-    """A static drawing of the network (layered, left to right), as SVG text."""
-    node_w, node_h, col_gap, row_gap, margin = 200, 56, 140, 24, 40
+#: The key drawn on exported pictures (here and by the page's PNG export):
+#: (label, colour, SVG dash pattern).
+LEGEND = (
+    ("must", MODALITY_COLOURS["must"], ""),
+    ("should", MODALITY_COLOURS["should"], ""),
+    ("may", MODALITY_COLOURS["may"], ""),
+    ("will (a local document)", MODALITY_COLOURS["will"], ""),
+    ("role (dashed)", ROLE_COLOUR, "5 4"),
+    ("possibly in force (dotted)", ROLE_COLOUR, "1 3"),
+)
+
+
+def _svg_legend(x: int, y: int) -> list[str]:
+    out = [f'<g id="legend" font-size="12"><text x="{x}" y="{y}" font-weight="bold">Key</text>']
+    cx = x + 40
+    for label, colour, dash in LEGEND:
+        dashes = f' stroke-dasharray="{dash}"' if dash else ""
+        out.append(
+            f'<line x1="{cx}" y1="{y - 4}" x2="{cx + 28}" y2="{y - 4}" stroke="{colour}" '
+            f'stroke-width="2.5"{dashes}/><text x="{cx + 34}" y="{y}">{escape(label)}</text>'
+        )
+        cx += 34 + 7 * len(label) + 24
+    out.append("</g>")
+    return out
+
+
+def to_svg(g: nx.MultiDiGraph, title: str = "Duty network", subtitle: str = "") -> str:
+    """A static drawing of the network (layered, left to right), as SVG text, headed
+    by ``title`` (and ``subtitle``: the other filters) and the key."""
+    node_w, node_h, col_gap, row_gap, margin, head = 200, 56, 140, 24, 40, 84
     pos = layered_layout(g)
     xy = {
-        n: (margin + c * (node_w + col_gap), margin + 30 + r * (node_h + row_gap))
+        n: (margin + c * (node_w + col_gap), margin + head + r * (node_h + row_gap))
         for n, (c, r) in pos.items()
     }
-    width = margin * 2 + (max((c for c, _ in pos.values()), default=0) + 1) * (node_w + col_gap)
-    height = (
-        margin * 2 + 30 + (max((r for _, r in pos.values()), default=0) + 1) * (node_h + row_gap)
+    # wide enough for the key, however few columns
+    width = max(
+        900,
+        margin * 2 + (max((c for c, _ in pos.values()), default=0) + 1) * (node_w + col_gap),
     )
+    height = (
+        margin * 2 + head + (max((r for _, r in pos.values()), default=0) + 1) * (node_h + row_gap)
+    )
+    full = f"{title}. {subtitle}" if subtitle else title
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="svg-title" '
         'font-family="arial, sans-serif">',
-        f'<title id="svg-title">{escape(title)}</title>',
+        f'<title id="svg-title">{escape(full)}</title>',
         "<defs>",
     ]
     for name, colour in [*MODALITY_COLOURS.items(), ("role", ROLE_COLOUR)]:
@@ -611,8 +805,11 @@ def to_svg(g: nx.MultiDiGraph, title: str = "Duty network") -> str:
     out.append("</defs>")
     out.append(f'<rect width="{width}" height="{height}" fill="#ffffff"/>')
     out.append(
-        f'<text x="{margin}" y="{margin}" font-size="18" font-weight="bold">{escape(title)}</text>'
+        f'<text x="{margin}" y="{margin}" font-size="20" font-weight="bold">{escape(title)}</text>'
     )
+    if subtitle:
+        out.append(f'<text x="{margin}" y="{margin + 24}" font-size="14">{escape(subtitle)}</text>')
+    out += _svg_legend(margin, margin + 56)
     seen_pairs: Counter[tuple[str, str]] = Counter()
     for u, v, data in g.edges(data=True):
         if u == v:

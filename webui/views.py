@@ -266,25 +266,41 @@ def _filter_labels(f: analysis.Filters) -> dict[str, Any]:
 @bp.get("/diagram.json", defaults={"fmt": "json"})
 @bp.get("/diagram.svg", defaults={"fmt": "svg"})
 @bp.get("/diagram.graphml", defaults={"fmt": "graphml"})
+@bp.get("/diagram.csv", defaults={"fmt": "csv"})
 def diagram(fmt: str | None) -> ResponseReturnValue:
     values, f = _filters()
     when = as_at()
-    if fmt in ("svg", "graphml"):
+    if fmt in ("svg", "graphml", "csv"):
         check_date()
-    g = analysis.duty_network(catalog(), when, f)
-    title = f"Who owes what to whom, {when.strftime('%-d %B %Y')}"
+    cat = catalog()
+    g = analysis.duty_network(cat, when, f)
+    labels = _filter_labels(f)
+    # exports carry what they show: the area, the date and the other filters
+    title, subtitle = analysis.diagram_title(
+        when, *(labels[k]["label"] if labels[k] else None for k in ("area", "board", "provision")),
+        benefits=f.include_benefits,
+    )  # fmt: skip
     if fmt == "svg":
-        return Response(analysis.to_svg(g, title), mimetype="image/svg+xml")
+        return Response(analysis.to_svg(g, title, subtitle), mimetype="image/svg+xml")
     if fmt == "graphml":
         return _graphml(g, "duty-network")
+    elements = analysis.diagram_elements(g, cat)
+    if fmt == "csv":
+        return Response(
+            analysis.diagram_csv(elements["rows"]),
+            mimetype="text/csv",
+            headers={"Content-Disposition": 'attachment; filename="duty-network.csv"'},
+        )
     data = {
         "title": "Who owes what to whom",
         "as_at": when.isoformat(),
-        "filters": _filter_labels(f),
+        "filters": labels,
         "summary": analysis.network_summary(g),
-        "elements": analysis.diagram_elements(g),
+        "elements": elements,
+        "export": {"title": title, "subtitle": subtitle},
         "downloads": {
             "svg": url_with("/diagram.svg"),
+            "csv": url_with("/diagram.csv"),
             "graphml": url_with("/diagram.graphml"),
             "json": url_with("/diagram.json"),
         },
