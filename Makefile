@@ -6,6 +6,7 @@
 #   make assets npm ci, then copy the web UI's front-end assets into webui/static/vendor/
 #   make screenshots  refresh the README screenshots of the web UI (docs/img/)
 #   make bench  SPARQL endpoint benchmark on generated national-scale data (minutes)
+#   make scale  build, cold start, area pages and queries, before and after the geography (minutes)
 #   make load   load test: 50 clients for 30 s + 60 s against kg serve (about two minutes)
 
 PYTHON ?= python3
@@ -15,7 +16,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run build test lint format clean install assets screenshots bench load
+.PHONY: run build test lint format clean install assets screenshots bench scale load
 
 # (Re)install only when pyproject.toml is newer than the stamp.
 $(STAMP): pyproject.toml
@@ -66,6 +67,16 @@ test: build assets
 # installed, Virtuoso. Not part of `make test`.
 bench: build
 	$(BIN)/python bench/endpoint_bench.py --out build/bench/report.md
+
+# Scale benchmark (bench/scale_bench.py; docs/performance.md): this working tree against
+# the commit before the geography and derived arrangements (SCALE_BEFORE, checked out
+# once as a git worktree in build/scale-before), side by side. Not part of `make test`.
+SCALE_BEFORE ?= 4e97909
+SCALE_BEFORE_DIR := build/scale-before
+
+scale: $(STAMP)
+	test -d $(SCALE_BEFORE_DIR) || git worktree add --detach $(SCALE_BEFORE_DIR) $(SCALE_BEFORE)
+	$(BIN)/python bench/scale_bench.py --before $(SCALE_BEFORE_DIR) --out build/bench/scale.md
 
 # Load test (bench/load.py): kg serve on loopback, Locust with 50 clients, page views 70%,
 # shipped SPARQL 20%, validations 5%, runaway queries 5%; prints p50/p99 per type and

@@ -1,36 +1,48 @@
 """Generate national-scale synthetic data for benchmarks and the performance test.
 
-The repository's graph describes the statutes, the 42 MAPPA areas and one area's
-arrangements (Merseyside: its boroughs, boards, members, protocol, discrepancies)
-and one report. A national deployment has every area's arrangements and every
-provision's history. This generator builds that shape from the real graph:
+The repository's graph describes the statutes, the real geography of England and
+Wales (the 42 MAPPA areas, their police areas and forces, their local authority areas
+and councils; ``data/areas.ttl``, ``data/geography-bodies.ttl``), what the build
+derives for every area (responsible authorities, LSCBs, safeguarding partnerships),
+and one area's own arrangements (Merseyside: its boards, members, protocol,
+discrepancies) and one report (London). A national deployment has every area's own
+arrangements, in several revisions. This generator builds that shape from the real
+graph:
 
-* the shared terms stay as they are: the ontology, the vocabulary (kinds of body,
-  topics, statuses) and the 42 MAPPA areas;
-* the legislation stays as it is too: one copy of each Act's provisions, duties,
-  powers and statutory role assignments serves the whole country (``--copy-statutes``
-  copies them per area as well, as a stress test);
-* every local graph is copied again and again, each copy assigned to one of the 42
-  areas in turn: its local authority areas, boards (SMB, LSCBs), members and their
-  role assignments, protocol clauses, commitments and information-sharing rules
-  with the duties they rest on, discrepancies, reports and recommendations: several
-  revisions of every area's arrangements. In copy ``k`` every resource first
-  described in the graph gets a new IRI (``...-b<k>``), labels get the suffix
-  ``[b<k>]``, and the Merseyside MAPPA area becomes the copy's area;
-* the build's inferred triples about copied resources are copied into the inferred
-  graph, so the rules' results stay consistent.
+* everything real stays as it is: the ontology, the vocabulary, the legislation (one
+  national copy; ``--copy-statutes`` copies it per area as well, as a stress test),
+  the geography and its bodies, the evidence, and the build's inferred graph;
+* the local graphs (the protocol, its discrepancies, the report) are the template of
+  an area's own arrangements. Copy ``k`` is given to the real MAPPA area ``k`` (in
+  turn, so that every area gets one revision before any gets two), and follows that
+  area's real geography: the template's MAPPA area becomes the area, its local
+  authority areas become the area's children's services authorities (those in
+  existence on 1 August 2017, a different window of them in each revision), their
+  councils the councils of those areas, its police force the area's force: real IRIs
+  and labels, never copies of them. What the template describes itself (boards,
+  members, posts, people, role assignments, the protocol's clauses, commitments and
+  rules, the discrepancies, the report's recommendations) is generated on top: new
+  IRIs (``sgd:cumbria-smb-b3`` for the Merseyside SMB in copy 3, given to Cumbria)
+  and labels naming the area and its authorities, with the suffix ``[b<k>]``.
+  National bodies the template names (the National Probation Service, HM Prison
+  Service) stay one body;
+* the build's inferred triples about the template's resources are copied too, so the
+  rules' results stay consistent (the rules themselves are not run again).
 
 The shipped queries keep their default parameters (which name the original
 resources), so they answer the same as on the real graph but have to search a
-graph 10-100 times larger, as a national deployment would.
+larger graph, as a national deployment would; the area pages of the generated data
+show each area's real authorities with generated boards and protocols on top.
 
 Usage::
 
-    python bench/generate.py --triples 100000 --out build/bench/100k
-    KG_STORE_DIR=build/bench/100k/store kg serve
+    python bench/generate.py --triples 1000000 --out build/bench/1m
+    KG_STORE_DIR=build/bench/1m/store kg serve
 
 The output is a store in the layout ``kg build`` publishes (``store`` -> a version
-folder with ``db/`` and ``manifest.json``), bulk-loaded.
+folder with ``db/`` and ``manifest.json``), bulk-loaded. The real graph alone has
+about 96,000 quads, so ``--triples 100000`` adds about two areas' arrangements and
+``--triples 1000000`` about five revisions for every area.
 """
 
 from __future__ import annotations
@@ -38,11 +50,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import sys
 import time
-from collections.abc import Iterator
-from datetime import UTC, datetime
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -54,51 +69,173 @@ if str(REPO) not in sys.path:
 from kg.config import GRAPH_BASE, INFERRED_GRAPH, ONTOLOGY_GRAPH, SG, SGD, Settings  # noqa: E402
 from kg.store import db_checksums  # noqa: E402
 
-SHARED_GRAPHS = {ONTOLOGY_GRAPH, GRAPH_BASE + "vocabulary"}
+#: Graphs that are national: never copied (the geography is followed, not copied).
+SHARED_GRAPHS = {
+    ONTOLOGY_GRAPH,
+    GRAPH_BASE + "vocabulary",
+    GRAPH_BASE + "areas",
+    GRAPH_BASE + "geography-bodies",
+    GRAPH_BASE + "evidence",
+}
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 LABELS = {
     "http://www.w3.org/2000/01/rdf-schema#label",
     "http://purl.org/dc/terms/title",
     "http://www.w3.org/2004/02/skos/core#prefLabel",
+    "http://www.w3.org/2004/02/skos/core#altLabel",
 }
-MAPPA_AREA = ox.NamedNode(SG + "MappaArea")
-AREA = ox.NamedNode(SG + "Area")
-HOME_AREA = SGD + "mappa-area-merseyside"
 LEGISLATION = "https://www.legislation.gov.uk/"
+#: The day the template's arrangements describe (the Merseyside protocol, August 2017):
+#: copies name the local authorities in existence then.
+TEMPLATE_DAY = date(2017, 8, 1)
+
+# The bench's own reading of the geography (see docs/modelling.md, "Geography").
+_PREFIXES = f"PREFIX sg: <{SG}>\nPREFIX sgd: <{SGD}>\n"
+_Q_AREAS = _PREFIXES + "SELECT DISTINCT ?area WHERE { ?area a sg:MappaArea } ORDER BY ?area"
+_Q_LAS = (
+    _PREFIXES
+    + """SELECT DISTINCT ?la ?area ?children ?from ?to WHERE {
+  ?la a sg:LocalAuthorityArea ; sg:within ?area .
+  ?area a sg:MappaArea .
+  OPTIONAL { ?la sg:authorityType/sg:childrensServicesAuthority ?children }
+  OPTIONAL { ?la sg:validFrom|sg:earliestStart ?from }
+  OPTIONAL { ?la sg:validTo|sg:latestEnd ?to }
+}"""
+)
+_Q_POLICE = (
+    _PREFIXES
+    + """SELECT DISTINCT ?area ?force WHERE {
+  ?force sg:ofKind sgd:kind-chief-officer-of-police ; sg:area ?where .
+  { ?area sg:policeArea ?where } UNION { ?where a sg:MappaArea BIND(?where AS ?area) }
+} ORDER BY ?area ?force"""
+)
+_Q_COUNCILS = (
+    _PREFIXES
+    + """SELECT DISTINCT ?la ?council WHERE {
+  ?la a sg:LocalAuthorityArea ; sg:authorityType/sg:councilKind ?kind .
+  ?council sg:area ?la ; sg:ofKind ?kind .
+} ORDER BY ?la ?council"""
+)
+_Q_POLICE_AREAS = (
+    _PREFIXES + "SELECT DISTINCT ?area ?pa WHERE { ?area sg:policeArea ?pa } ORDER BY ?area ?pa"
+)
 
 
-def _base_quads(store_dir: Path) -> list[ox.Quad]:
-    db = Path(os.path.realpath(store_dir)) / "db"
-    if not db.is_dir():
-        raise SystemExit(f"no built store at {store_dir}; run `kg build` first")
-    store = ox.Store.read_only(str(db))
-    return list(store.quads_for_pattern(None, None, None, None))
+def _value(term: object) -> str | None:
+    return term.value if isinstance(term, ox.NamedNode | ox.Literal) else None
+
+
+def _day(term: object) -> date | None:
+    try:
+        return date.fromisoformat(term.value[:10]) if isinstance(term, ox.Literal) else None
+    except ValueError:
+        return None
+
+
+@dataclass
+class Geography:
+    """The real geography of the built store, as the generator follows it."""
+
+    areas: list[str] = field(default_factory=list)
+    #: children's services authorities of each MAPPA area on TEMPLATE_DAY (else any)
+    authorities: dict[str, list[str]] = field(default_factory=dict)
+    councils: dict[str, str] = field(default_factory=dict)
+    forces: dict[str, list[str]] = field(default_factory=dict)
+    police_areas: dict[str, list[str]] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, store: ox.Store) -> Geography:
+        def rows(query: str) -> Iterator[ox.QuerySolution]:
+            yield from store.query(query, use_default_graph_as_union=True)  # type: ignore[misc]
+
+        geo = cls(areas=[str(_value(r["area"])) for r in rows(_Q_AREAS)])
+        current: dict[str, set[str]] = defaultdict(set)
+        children: dict[str, set[str]] = defaultdict(set)
+        ended: set[str] = set()
+        for r in rows(_Q_LAS):
+            la, area = str(_value(r["la"])), str(_value(r["area"]))
+            if _value(r["children"]) in ("true", "1"):
+                children[area].add(la)
+            start, end = _day(r["from"]), _day(r["to"])
+            if (start and start > TEMPLATE_DAY) or (end and end < TEMPLATE_DAY):
+                ended.add(la)
+            current[area].add(la)
+        for area in geo.areas:
+            pool = children[area] - ended or children[area] or current[area]
+            geo.authorities[area] = sorted(pool)
+        for r in rows(_Q_COUNCILS):
+            geo.councils.setdefault(str(_value(r["la"])), str(_value(r["council"])))
+        for r in rows(_Q_POLICE):
+            geo.forces.setdefault(str(_value(r["area"])), []).append(str(_value(r["force"])))
+        for r in rows(_Q_POLICE_AREAS):
+            geo.police_areas.setdefault(str(_value(r["area"])), []).append(str(_value(r["pa"])))
+        label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+        named = set(geo.areas) | {la for las in current.values() for la in las}
+        named |= {f for fs in geo.forces.values() for f in fs} | set(geo.councils.values())
+        for iri in named:
+            for q in store.quads_for_pattern(ox.NamedNode(iri), label, None, None):
+                geo.labels.setdefault(iri, q.object.value)
+        geo.index()
+        return geo
+
+    def index(self) -> None:
+        """What each real resource is: "area", "authority", "council", "force" or
+        "police-area"."""
+        self.kinds = {a: "area" for a in self.areas}
+        for las in self.authorities.values():
+            self.kinds.update((la, "authority") for la in las)
+        self.kinds.update((c, "council") for c in self.councils.values())
+        for forces in self.forces.values():
+            self.kinds.update((f, "force") for f in forces)
+        for pas in self.police_areas.values():
+            self.kinds.update((pa, "police-area") for pa in pas)
+
+    def kind_of(self, iri: str) -> str | None:
+        return self.kinds.get(iri)
+
+
+def _slug(iri: str, prefix: str) -> str | None:
+    """``liverpool`` of ``sgd:la-area-liverpool`` (prefix ``la-area-``)."""
+    local = iri.removeprefix(SGD)
+    return local.removeprefix(prefix) if local != iri and local.startswith(prefix) else None
+
+
+def _replacer(pairs: list[tuple[str, str]], words: bool = False) -> Callable[[str], str]:
+    """Replace every ``old`` by its ``new`` in one pass (so that a new name that is
+    also an old one, as when the authorities rotate, is not replaced again)."""
+    table = dict(pairs)
+    if not table:
+        return lambda text: text
+    alternatives = "|".join(re.escape(old) for old in sorted(table, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![a-z0-9])(?:{alternatives})(?![a-z0-9])" if words else alternatives)
+    return lambda text: pattern.sub(lambda m: table[m.group(0)], text)
+
+
+@dataclass
+class Copy:
+    """Copy ``k``: where each template IRI goes, and how generated labels read."""
+
+    k: int
+    area: str | None
+    iris: dict[str, str]
+    relabel: Callable[[str], str]
 
 
 class Generator:
-    """Copies of the real graph's local and statutory graphs, area by area."""
+    """The real graph, then copies of its local graphs that follow the real geography."""
 
-    def __init__(self, quads: list[ox.Quad], copy_statutes: bool = False) -> None:
+    def __init__(
+        self, quads: list[ox.Quad], geography: Geography, copy_statutes: bool = False
+    ) -> None:
         self.quads = quads
+        self.geo = geography
+        self.geo.index()
         self.by_graph: dict[str, list[ox.Quad]] = {}
         for quad in quads:
             graph = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else ""
             self.by_graph.setdefault(graph, []).append(quad)
-        shared: set[str] = set()
-        for graph in SHARED_GRAPHS:
-            shared.update(
-                q.subject.value
-                for q in self.by_graph.get(graph, ())
-                if isinstance(q.subject, ox.NamedNode)
-            )
-        self.areas = sorted(
-            {q.subject.value for q in quads if q.predicate == RDF_TYPE and q.object == MAPPA_AREA}
-        )
-        shared.update(self.areas)
-        shared.update(
-            q.subject.value for q in quads if q.predicate == RDF_TYPE and q.object == AREA
-        )
-        self.shared = shared
         candidates = sorted(
             g for g in self.by_graph if g and g not in SHARED_GRAPHS and g != INFERRED_GRAPH
         )
@@ -106,14 +243,46 @@ class Generator:
         self.cloneable = (
             candidates if copy_statutes else [g for g in candidates if g not in self.statutory]
         )
-        # resources first described in each cloneable graph (to rename in a copy)
-        self.local: set[str] = set()
+        described_elsewhere: set[str] = set()
+        for graph, graph_quads in self.by_graph.items():
+            if graph not in self.cloneable and graph != INFERRED_GRAPH:
+                described_elsewhere.update(
+                    q.subject.value for q in graph_quads if isinstance(q.subject, ox.NamedNode)
+                )
+        # What the template describes itself is generated anew in each copy; the real
+        # geography, national bodies and anything described in a national graph are not.
+        subjects: dict[str, list[ox.Quad]] = defaultdict(list)
         for graph in self.cloneable:
             for q in self.by_graph[graph]:
-                if isinstance(q.subject, ox.NamedNode) and q.subject.value not in shared:
-                    self.local.add(q.subject.value)
+                if isinstance(q.subject, ox.NamedNode):
+                    subjects[q.subject.value].append(q)
+        self.national = {s for s, qs in subjects.items() if self._is_national_body(qs)}
+        self.local = {
+            s
+            for s in subjects
+            if s not in described_elsewhere
+            and s not in self.national
+            and self.geo.kind_of(s) is None
+        }
         self.local.update(self.cloneable)  # the graphs' self-descriptions
-        self.inferred = self.by_graph.get(INFERRED_GRAPH, [])
+        # the geography the template names, in a stable order
+        named = {
+            t.value
+            for graph in self.cloneable
+            for q in self.by_graph[graph]
+            for t in (q.subject, q.object)
+            if isinstance(t, ox.NamedNode)
+        }
+        self.template_geo: dict[str, list[str]] = defaultdict(list)
+        for iri in sorted(named):
+            kind = self.geo.kind_of(iri)
+            if kind:
+                self.template_geo[kind].append(iri)
+        self.copies: list[str] = []  # the area of each copy made
+        self.inferred_by_subject: dict[str, list[ox.Quad]] = defaultdict(list)
+        for q in self.by_graph.get(INFERRED_GRAPH, []):
+            if isinstance(q.subject, ox.NamedNode):
+                self.inferred_by_subject[q.subject.value].append(q)
 
     def _is_statutory(self, graph: str) -> bool:
         """A graph describing legislation (it types legislation.gov.uk resources as
@@ -127,66 +296,126 @@ class Generator:
             if isinstance(q.subject, ox.NamedNode)
         )
 
-    def _rename(self, term: ox.NamedNode | ox.BlankNode | ox.Literal, k: int, area: str):  # noqa: ANN202
+    @staticmethod
+    def _is_national_body(quads: list[ox.Quad]) -> bool:
+        """A body with no area (the National Probation Service): one for the country."""
+        body = ox.NamedNode(SG + "Body")
+        area = ox.NamedNode(SG + "area")
+        return any(q.predicate == RDF_TYPE and q.object == body for q in quads) and not any(
+            q.predicate == area for q in quads
+        )
+
+    # ------------------------------------------------------------------ one copy
+
+    def area_of(self, k: int) -> str | None:
+        return self.geo.areas[(k - 1) % len(self.geo.areas)] if self.geo.areas else None
+
+    def copy(self, k: int) -> Copy:
+        """Copy ``k``: the template's geography mapped to its area's real geography, the
+        template's own resources to generated IRIs, and the names in generated labels."""
+        area = self.area_of(k)
+        geo_map: dict[str, str] = {}
+        names: list[tuple[str, str]] = []  # (old label, new label)
+        slugs: list[tuple[str, str]] = []  # (old IRI slug, new IRI slug)
+        label = self.geo.labels.get
+        if area is not None:
+            revision = (k - 1) // len(self.geo.areas)
+            for home in self.template_geo["area"]:
+                geo_map[home] = area
+                names.append((label(home, ""), label(area, "")))
+                slugs.append((_slug(home, "mappa-area-") or "", _slug(area, "mappa-area-") or ""))
+            # the template's authorities (Merseyside's five boroughs) become a window of
+            # the area's, the next window in the next revision; where the area has fewer,
+            # an authority has several (named "Surrey (2)" ...)
+            targets = self.geo.authorities.get(area) or []
+            template_las = self.template_geo["authority"]
+            taken: dict[str, int] = defaultdict(int)
+            for i, la in enumerate(template_las if targets else []):
+                new = targets[(revision * len(template_las) + i) % len(targets)]
+                geo_map[la] = new
+                taken[new] += 1
+                n = taken[new]
+                names.append((label(la, ""), label(new, "") + (f" ({n})" if n > 1 else "")))
+                new_slug = _slug(new, "la-area-") or ""
+                slugs.append((_slug(la, "la-area-") or "", new_slug + (f"-{n}" if n > 1 else "")))
+                council, new_council = self.geo.councils.get(la), self.geo.councils.get(new)
+                if council and new_council:
+                    geo_map[council] = new_council
+                    names.append((label(council, ""), label(new_council, "")))
+            forces = self.geo.forces.get(area) or []
+            for force in self.template_geo["force"] if forces else []:
+                geo_map[force] = forces[0]
+                names.append((label(force, ""), label(forces[0], "")))
+            police_areas = self.geo.police_areas.get(area) or []
+            for pa in self.template_geo["police-area"] if police_areas else []:
+                geo_map[pa] = police_areas[0]
+        rename = _replacer([(o, n) for o, n in slugs if o and n], words=True)
+        renamed = {iri: self._new_iri(iri, k, rename) for iri in self.local}
+        if len(set(renamed.values())) < len(renamed):  # two alike: plain suffixes instead
+            renamed = {iri: f"{iri}-b{k}" for iri in self.local}
+        return Copy(
+            k, area, {**geo_map, **renamed}, _replacer([(o, n) for o, n in names if o and n])
+        )
+
+    @staticmethod
+    def _new_iri(iri: str, k: int, rename: Callable[[str], str]) -> str:
+        for base in (SGD, GRAPH_BASE):
+            if iri.startswith(base):
+                return f"{base}{rename(iri.removeprefix(base))}-b{k}"
+        return f"{iri}-b{k}"
+
+    def copy_graph(self, graph: str, copy: Copy) -> Iterator[ox.Quad]:
+        k, iris = copy.k, copy.iris
+        target = ox.NamedNode(iris.get(graph, f"{graph}-b{k}"))
+        for q in self.by_graph[graph]:
+            subject = q.subject
+            # a real body or area is described by the real data already: only its links
+            # to what the copy generates are copied
+            links = isinstance(q.object, ox.NamedNode) and q.object.value in self.local
+            if isinstance(subject, ox.NamedNode) and subject.value not in self.local and not links:
+                continue
+            obj = q.object
+            if isinstance(obj, ox.Literal) and q.predicate.value in LABELS:
+                text = f"{copy.relabel(obj.value)} [b{k}]"
+                obj = (
+                    ox.Literal(text, language=obj.language)
+                    if obj.language
+                    else ox.Literal(text, datatype=obj.datatype)
+                )
+            else:
+                obj = self._rename(obj, k, iris)
+            yield ox.Quad(self._rename(subject, k, iris), q.predicate, obj, target)
+
+    @staticmethod
+    def _rename(term: ox.NamedNode | ox.BlankNode | ox.Literal, k: int, iris: dict[str, str]):  # noqa: ANN205
         if isinstance(term, ox.NamedNode):
-            value = term.value
-            if value in self.local:
-                return ox.NamedNode(f"{value}-b{k}")
-            if value == HOME_AREA:
-                return ox.NamedNode(area)
-            return term
+            new = iris.get(term.value)
+            return ox.NamedNode(new) if new else term
         if isinstance(term, ox.BlankNode):
             return ox.BlankNode(f"{term.value}b{k}")
         return term
 
-    def copy_graph(self, graph: str, k: int) -> Iterator[ox.Quad]:
-        area = self.areas[k % len(self.areas)] if self.areas else HOME_AREA
-        target = ox.NamedNode(f"{graph}-b{k}")
-        for q in self.by_graph[graph]:
-            obj = q.object
-            if (
-                isinstance(obj, ox.Literal)
-                and q.predicate.value in LABELS
-                and q.subject.value in self.local
-            ):
-                obj = (
-                    ox.Literal(f"{obj.value} [b{k}]", language=obj.language)
-                    if obj.language
-                    else ox.Literal(f"{obj.value} [b{k}]", datatype=obj.datatype)
-                )
-            else:
-                obj = self._rename(obj, k, area)
-            yield ox.Quad(self._rename(q.subject, k, area), q.predicate, obj, target)
-
-    def copy_inferred(self, graphs: set[str], k: int) -> Iterator[ox.Quad]:
-        """Inferred triples about resources of the copied graphs."""
-        area = self.areas[k % len(self.areas)] if self.areas else HOME_AREA
+    def copy_inferred(self, graphs: set[str], copy: Copy) -> Iterator[ox.Quad]:
+        """Inferred triples about the copied graphs' resources, and those linking a real
+        body or area to them."""
         inferred = ox.NamedNode(INFERRED_GRAPH)
-        for q in self.inferred:
-            if isinstance(q.subject, ox.NamedNode) and q.subject.value in self._copied_subjects(
-                graphs
-            ):
-                yield ox.Quad(
-                    self._rename(q.subject, k, area),
-                    q.predicate,
-                    self._rename(q.object, k, area),
-                    inferred,
-                )
-
-    _subjects_cache: dict[frozenset[str], set[str]] = {}
-
-    def _copied_subjects(self, graphs: set[str]) -> set[str]:
-        key = frozenset(graphs)
-        if key not in self._subjects_cache:
-            found: set[str] = set()
-            for g in graphs:
-                found.update(
-                    q.subject.value
-                    for q in self.by_graph[g]
-                    if isinstance(q.subject, ox.NamedNode) and q.subject.value in self.local
-                )
-            self._subjects_cache[key] = found
-        return self._subjects_cache[key]
+        subjects = {
+            q.subject.value
+            for g in graphs
+            for q in self.by_graph[g]
+            if isinstance(q.subject, ox.NamedNode)
+        }
+        for subject in sorted(subjects):
+            is_local = subject in self.local
+            for q in self.inferred_by_subject.get(subject, ()):
+                links = isinstance(q.object, ox.NamedNode) and q.object.value in self.local
+                if is_local or links:
+                    yield ox.Quad(
+                        self._rename(q.subject, copy.k, copy.iris),
+                        q.predicate,
+                        self._rename(q.object, copy.k, copy.iris),
+                        inferred,
+                    )
 
     def generate(self, target: int) -> Iterator[ox.Quad]:
         """The real quads, then copies until about ``target`` quads."""
@@ -197,21 +426,29 @@ class Generator:
         k = 0
         while count < target and self.cloneable:
             k += 1
+            copy = self.copy(k)
             copied: set[str] = set()
             for graph in self.cloneable:
-                for q in self.copy_graph(graph, k):
+                for q in self.copy_graph(graph, copy):
                     count += 1
                     yield q
                 copied.add(graph)
                 if count >= target:
                     break
-            for q in self.copy_inferred(copied, k):
+            for q in self.copy_inferred(copied, copy):
                 count += 1
                 yield q
+            self.copies.append(copy.area or "")
 
 
-def write_store(quads: Iterator[ox.Quad], out: Path, source: str) -> dict:
-    """Bulk-load ``quads`` into ``out/store`` (the ``kg build`` layout)."""
+def write_store(
+    quads: Iterator[ox.Quad],
+    out: Path,
+    source: str,
+    describe: Callable[[], dict] | None = None,
+) -> dict:
+    """Bulk-load ``quads`` into ``out/store`` (the ``kg build`` layout); ``describe``,
+    called once they are loaded, adds to the manifest."""
     out.mkdir(parents=True, exist_ok=True)
     version = out / "store.v-bench"
     if version.exists():
@@ -230,6 +467,7 @@ def write_store(quads: Iterator[ox.Quad], out: Path, source: str) -> dict:
             "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
         )
     }
+    read_model = _save_read_model(store, version)
     del store
     manifest = {
         "format": 1,
@@ -239,21 +477,50 @@ def write_store(quads: Iterator[ox.Quad], out: Path, source: str) -> dict:
         "graphs": counts,
         "total_quads": sum(counts.values()),
         "db_files": db_checksums(version / "db"),  # kg serve verifies them
-        "durations_seconds": {"load": round(seconds, 3)},
+        "durations_seconds": {"load": round(seconds, 3), **read_model},
+        **(describe() if describe else {}),
     }
     (version / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     os.symlink(version.name, out / "store")
     return manifest
 
 
+def _save_read_model(store: ox.Store, version: Path) -> dict[str, float]:
+    """The web pages' read model beside the store, as ``kg build`` saves it (so that
+    ``kg serve`` starts as it would on a built store); nothing for a checkout whose
+    pages read the store every time."""
+    try:
+        from kg.browse.catalog import SNAPSHOT_NAME, load_catalog, save_snapshot
+    except ImportError:
+        return {}
+    started = time.perf_counter()
+    settings = Settings.for_home(REPO)
+    save_snapshot(load_catalog(store, settings), settings, version / SNAPSHOT_NAME)
+    return {"read_model": round(time.perf_counter() - started, 3)}
+
+
+def generator_for(base_store: Path, copy_statutes: bool = False) -> Generator:
+    """A generator over the built store at ``base_store``."""
+    db = Path(os.path.realpath(base_store)) / "db"
+    if not db.is_dir():
+        raise SystemExit(f"no built store at {base_store}; run `kg build` first")
+    store = ox.Store.read_only(str(db))
+    quads = list(store.quads_for_pattern(None, None, None, None))
+    return Generator(quads, Geography.read(store), copy_statutes=copy_statutes)
+
+
 def generate(
     target: int, out: Path, base_store: Path | None = None, copy_statutes: bool = False
 ) -> dict:
     """Generate about ``target`` quads from the built store into ``out/store``."""
-    settings = Settings.from_env()
-    base_store = base_store or settings.store_dir
-    generator = Generator(_base_quads(base_store), copy_statutes=copy_statutes)
-    return write_store(generator.generate(target), out, str(base_store))
+    base_store = base_store or Settings.from_env().store_dir
+    generator = generator_for(base_store, copy_statutes)
+    return write_store(
+        generator.generate(target),
+        out,
+        str(base_store),
+        lambda: {"copies": len(generator.copies), "areas_with_copies": len(set(generator.copies))},
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -275,8 +542,10 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     manifest = generate(args.triples, args.out, args.base, args.copy_statutes)
     print(
-        f"generated {manifest['total_quads']} quads in {len(manifest['graphs'])} graphs into "
-        f"{args.out / 'store'} ({time.perf_counter() - started:.1f} s; bulk load "
+        f"generated {manifest['total_quads']} quads in {len(manifest['graphs'])} graphs "
+        f"({manifest['copies']} copies of the local arrangements, in "
+        f"{manifest['areas_with_copies']} areas) into {args.out / 'store'} "
+        f"({time.perf_counter() - started:.1f} s; bulk load "
         f"{manifest['durations_seconds']['load']:.1f} s)"
     )
     return 0

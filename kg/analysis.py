@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -172,20 +173,22 @@ def duty_network(
     filters = filters or Filters()
     check_filters(cat, filters)
     # Every area page and area diagram narrows the national network of its date: build
-    # it once per catalog and date (30-60 ms an area page at 100k statements), and never
-    # change it (narrowing copies; the whole network is given out as a copy).
-    cache: dict[tuple[date | None, str | None, bool], nx.MultiDiGraph]
+    # it once per catalog and date, and never change it (narrowing copies; the whole
+    # network is given out as a copy).
+    cache: dict[tuple[date | None, str | None, bool], tuple[nx.MultiDiGraph, _EdgeIndex]]
     cache = cat.__dict__.setdefault("_networks", {})
     key = (as_at, filters.provision, filters.include_benefits)
-    g = cache.get(key)
-    if g is None:
-        g = _national_network(cat, as_at, filters)
+    entry = cache.get(key)
+    if entry is None:
+        national = _national_network(cat, as_at, filters)
+        entry = (national, _EdgeIndex(cat, national))
         if len(cache) >= NETWORKS_KEPT:
             cache.clear()
-        cache[key] = g
+        cache[key] = entry
+    g, index = entry
     narrowed = g
     if filters.area:
-        narrowed = _restrict_to_area(cat, narrowed, filters.area)
+        narrowed = _restrict_to_area(cat, narrowed, filters.area, index)
     if filters.board:
         narrowed = _restrict_to_board(narrowed, filters.board)
     return narrowed if narrowed is not g else g.copy()
@@ -278,7 +281,29 @@ def _national_network(cat: Catalog, as_at: date | None, filters: Filters) -> nx.
     return g
 
 
-def _restrict_to_area(cat: Catalog, g: nx.MultiDiGraph, area: str) -> nx.MultiDiGraph:
+class _EdgeIndex:
+    """Each edge's place in a national network, and the edges each local document made:
+    narrowing to an area reads the edges at its own parties, not every edge (on a
+    million generated statements, 190 -> 40 ms for most areas; docs/performance.md)."""
+
+    def __init__(self, cat: Catalog, g: nx.MultiDiGraph) -> None:
+        self.place: dict[tuple[str, str, str], int] = {}
+        self.by_document: dict[str, list[tuple[str, str, str]]] = {}
+        for i, (u, v, k, data) in enumerate(g.edges(keys=True, data=True)):
+            self.place[(u, v, k)] = i
+            doc = document_of(cat, data["item"])
+            if doc:
+                self.by_document.setdefault(doc, []).append((u, v, k))
+
+    def in_order(self, edges: Iterable[tuple[str, str, str, Json]]) -> list:
+        """``edges`` (u, v, key, data) in the network's order, each once."""
+        unique = {e[:3]: e for e in edges}
+        return [unique[e] for e in sorted(unique, key=self.place.__getitem__)]
+
+
+def _restrict_to_area(
+    cat: Catalog, g: nx.MultiDiGraph, area: str, index: _EdgeIndex | None = None
+) -> nx.MultiDiGraph:
     """The edges of the area: those with an end in it (a body, board or authority whose
     ``sg:area`` is within it, such as the area's responsible authority and the bodies
     that hold roles in it), or made by a document of the area; and the statutory duties
@@ -294,15 +319,19 @@ def _restrict_to_area(cat: Catalog, g: nx.MultiDiGraph, area: str) -> nx.MultiDi
     or when all that links the body to the network on that date is only possibly so.
     Duties of a provision that extends only to the other country are left out.
     """
+    index = index or _EdgeIndex(cat, g)
     areas = set(_area_scope(cat, area))
-    local = {n for n in g if set(cat.iris(n, _p("area"))) & areas}
+    # the parties of the area: those whose sg:area is in it
+    local = {n for a in areas for n in cat.subjects(_p("area"), a) if n in g}
     docs = {d for a in areas for d in cat.subjects(_p("area"), a)}
-    keep_edges = []
-    for u, v, k, data in g.edges(keys=True, data=True):
-        doc = document_of(cat, data["item"])
-        if u in local or v in local or (doc and doc in docs):
-            keep_edges.append((u, v, k))
-    out = g.edge_subgraph(keep_edges).copy()
+    keep_edges: set[tuple[str, str, str]] = set()
+    for n in local:
+        keep_edges.update(g.in_edges(n, keys=True))
+        keep_edges.update(g.out_edges(n, keys=True))
+    for doc in docs:
+        keep_edges.update(index.by_document.get(doc, ()))
+    # in the network's order, as when every edge was read (the subgraph's order follows)
+    out = g.edge_subgraph(sorted(keep_edges, key=index.place.__getitem__)).copy()
     country = _area_country(cat, area)
     ras = sorted(n for n in local if cat.is_a(n, SG + "ResponsibleAuthority"))
     ra_kinds = {k for ra in ras for k in selves(cat, ra)[1:]}
@@ -327,16 +356,20 @@ def _restrict_to_area(cat: Catalog, g: nx.MultiDiGraph, area: str) -> nx.MultiDi
             span = period(cat, assignment).overlap(period(cat, n))
             if span is not None:
                 stands_for.append((n, role, status, span))
-    for u, v, _k, data in g.edges(keys=True, data=True):
-        if data["kind"] == "role" and v in ras:
+    into_ras = index.in_order(e for ra in ras for e in g.in_edges(ra, keys=True, data=True))
+    for u, _v, _k, data in into_ras:
+        if data["kind"] == "role":
             role = cat.iri(data["item"], _p("role"))
             if role:
                 stands_for.append((u, role, data["status"], period(cat, data["item"])))
     by_standing: dict[str, list[tuple[str, str, Period]]] = {}
     for party, kind, status, span in stands_for:
         by_standing.setdefault(kind, []).append((party, status, span))
-    for u, v, _k, data in list(g.edges(keys=True, data=True)):
-        if data["kind"] not in ("duty", "benefit") or u not in by_standing:
+    borne = index.in_order(
+        e for kind in by_standing if kind in g for e in g.out_edges(kind, keys=True, data=True)
+    )
+    for u, v, _k, data in borne:
+        if data["kind"] not in ("duty", "benefit"):
             continue
         duty = data["item"]
         if not _applies_in(cat, duty, country):
@@ -475,6 +508,26 @@ def rankings(g: nx.MultiDiGraph, limit: int = 10) -> Json:
     return {"borne": rows(borne), "owed": rows(owed)}
 
 
+def _duty_pairs(cat: Catalog, as_at: date) -> set[tuple[str, str]]:
+    """(bearer, party owed) and (party owed, bearer) of every duty in force, or possibly
+    in force, on the date: once per catalog and date."""
+    cache: dict[date, set[tuple[str, str]]] = cat.__dict__.setdefault("_duty_pairs", {})
+    pairs = cache.get(as_at)
+    if pairs is None:
+        pairs = set()
+        for d in cat.instances(SG + "DutyOrPower"):
+            if period(cat, d).status(as_at).not_in_force:
+                continue
+            for b in cat.iris(d, _p("bearer")):
+                for t in cat.iris(d, _p("owedTo")):
+                    pairs.add((b, t))
+                    pairs.add((t, b))
+        if len(cache) >= NETWORKS_KEPT:
+            cache.clear()
+        cache[as_at] = pairs
+    return pairs
+
+
 def unlinked_members(cat: Catalog, as_at: date, area: str | None = None) -> list[Json]:
     """Holders of a role on a board with no duty, in force, linking them to it.
 
@@ -482,19 +535,23 @@ def unlinked_members(cat: Catalog, as_at: date, area: str | None = None) -> list
     duty owed to the board (or its kind), or the board bears one owed to the member.
     """
     areas = set(_area_scope(cat, area)) if area else None
-    duties = [
-        d
-        for d in cat.instances(SG + "DutyOrPower")
-        if not period(cat, d).status(as_at).not_in_force
-    ]
-    pairs: set[tuple[str, str]] = set()
-    for d in duties:
-        for b in cat.iris(d, _p("bearer")):
-            for t in cat.iris(d, _p("owedTo")):
-                pairs.add((b, t))
-                pairs.add((t, b))
+    pairs = _duty_pairs(cat, as_at)
+    assignments = cat.instances(SG + "RoleAssignment")
+    if areas is not None:
+        # only the assignments on the area's boards (not every one in the country), in
+        # the same order
+        place = cat.__dict__.get("_assignment_places")
+        if place is None:
+            place = cat.__dict__["_assignment_places"] = {a: i for i, a in enumerate(assignments)}
+        on_boards = {
+            ra
+            for a in areas
+            for board in cat.subjects(_p("area"), a)
+            for ra in cat.subjects(_p("context"), board)
+        }
+        assignments = sorted((ra for ra in on_boards if ra in place), key=place.__getitem__)
     out = []
-    for ra in cat.instances(SG + "RoleAssignment"):
+    for ra in assignments:
         board = cat.iri(ra, _p("context"))
         holder = cat.iri(ra, _p("holder"))
         if not board or not holder or not is_board(cat, board):

@@ -1,15 +1,18 @@
 """An in-memory index of the built store, for the web pages and the duty network.
 
-The store is small (about ten thousand statements), and pages ask many small
+The store fits in memory (about a hundred thousand statements), and pages ask many small
 questions about the same resources, so :func:`load_catalog` reads it once per
 store version with the queries in ``queries/pages/`` and indexes the statements
-by subject and by object. :class:`CatalogCache` reloads it when a new build is
-published.
+by subject and by object. ``kg build`` saves that index beside the store
+(:func:`save_snapshot`), and :class:`CatalogCache` reads it back (or reads the
+store) once per published build.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import pickle
 import threading
 from collections import defaultdict
 from collections.abc import Iterable
@@ -247,6 +250,54 @@ def load_catalog(store: ox.Store, settings: Settings, version: str = "") -> Cata
     return catalog
 
 
+#: The read model as ``kg build`` saves it into the store's version folder, so that
+#: ``kg serve`` reads it back instead of querying every statement (cold start).
+SNAPSHOT_NAME = "catalog.pickle"
+_SNAPSHOT_FORMAT = b"catalog-1"
+_PAGES_QUERIES = ("statements.rq", "vocabulary-labels.rq", "sources.rq")
+
+
+def _snapshot_key(settings: Settings) -> str:
+    """What a saved read model was made with: this module and the pages queries (after
+    either is changed, the server reads the store instead)."""
+    digest = hashlib.sha256(_SNAPSHOT_FORMAT + Path(__file__).read_bytes())
+    for name in _PAGES_QUERIES:
+        digest.update(pages_query_path(settings, name).read_bytes())
+    return digest.hexdigest()
+
+
+def save_snapshot(catalog: Catalog, settings: Settings, path: Path) -> None:
+    """Save the read model to ``path`` (``kg build``: beside the store it was read from)."""
+    state = (
+        _snapshot_key(settings),
+        {s: dict(ps) for s, ps in catalog.out.items()},
+        {o: dict(ps) for o, ps in catalog.inc.items()},
+        catalog.inferred,
+        {s: dict(ps) for s, ps in catalog.vocab.items()},
+        catalog.sources,
+    )
+    with path.open("wb") as f:
+        pickle.dump(state, f, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def load_snapshot(settings: Settings, path: Path, version: str = "") -> Catalog | None:
+    """The read model saved by the build, or None: none saved, made with other pages
+    queries, or unreadable (then the caller reads the store)."""
+    try:
+        # the build's own output, trusted as the database beside it is
+        with path.open("rb") as f:
+            key, out, inc, inferred, vocab, sources = pickle.load(f)
+        if key != _snapshot_key(settings):
+            return None
+    except Exception:  # any damage: the store itself is still there to read
+        return None
+    catalog = Catalog(version=version, inferred=inferred, sources=sources)
+    catalog.out.update((s, defaultdict(list, ps)) for s, ps in out.items())
+    catalog.inc.update((o, defaultdict(list, ps)) for o, ps in inc.items())
+    catalog.vocab.update((s, defaultdict(list, ps)) for s, ps in vocab.items())
+    return catalog
+
+
 class CatalogCache:
     """The catalog of the current store version, reloaded after a rebuild."""
 
@@ -258,10 +309,15 @@ class CatalogCache:
 
     def get(self) -> Catalog:
         store, manifest = self.reader.get()
-        version = os.path.realpath(self.settings.store_dir) + "|" + str(manifest.get("built_at"))
+        folder = os.path.realpath(self.settings.store_dir)
+        version = folder + "|" + str(manifest.get("built_at"))
         with self._lock:
             if self._catalog is None or self._catalog.version != version:
-                catalog = load_catalog(store, self.settings, version)
+                catalog = None
+                if isinstance(store, ox.Store):  # the built store, not a SPARQL server
+                    catalog = load_snapshot(self.settings, Path(folder) / SNAPSHOT_NAME, version)
+                if catalog is None:
+                    catalog = load_catalog(store, self.settings, version)
                 catalog.built_at = manifest.get("built_at")
                 self._catalog = catalog
             return self._catalog

@@ -722,6 +722,14 @@ def _event(bound: Bound, event: str, what: Json | None) -> Json:
 
 def document_of(cat: Catalog, item: str) -> str | None:
     """The local protocol or report an item belongs to (through parts and sources)."""
+    # asked of every edge of the duty network on every area page: once per catalog
+    cache: dict[str, str | None] = cat.__dict__.setdefault("_documents", {})
+    if item not in cache:
+        cache[item] = _document_of(cat, item)
+    return cache[item]
+
+
+def _document_of(cat: Catalog, item: str) -> str | None:
     seen: set[str] = set()
     frontier = [item]
     while frontier:
@@ -1028,25 +1036,31 @@ def _area_duties(
     groups: dict[str, Json] = {}
     derived: list[Json] = []
     applies: dict[str, bool] = {}
+    # a large area has hundreds of rows per duty, many with the same period: look each
+    # row up in a set (not in the list of rows), and date each period once
+    borne: set[tuple[str, str, str, str | None]] = set()
+    periods: dict[Period, Json] = {}
 
     def add(duty: str, party: str, is_kind: bool, span: Period | None, route: str,
             via: str | None, assignment: str | None) -> None:  # fmt: skip
         if span is None or not cat.is_a(duty, SG + "DutyOrPower"):
             return
+        key = (duty, party, route, via)
+        if key in borne:
+            return
         if duty not in applies:
             applies[duty] = _applies_in(cat, duty, country)
         if not applies[duty]:
             return
-        when = dated(span, as_at)
+        when = periods.get(span)
+        if when is None:
+            when = periods[span] = dated(span, as_at)
         if not current(when):
             return
         group = groups.get(duty)
         if group is None:
             group = groups[duty] = {**duty_row(cat, duty, as_at), "borne_here": []}
-        key = (party, route, via)
-        if any((b["party"]["iri"], b["route"], b["via"] and b["via"]["iri"]) == key
-               for b in group["borne_here"]):  # fmt: skip
-            return
+        borne.add(key)
         group["borne_here"].append(
             {
                 "party": ref(cat, party),

@@ -6,27 +6,36 @@ triples, scaled by how loaded the machine is: a calibration query (a count of ev
 statement) runs beside each query in the same pool, and the budgets are multiplied by
 its time over its reference time (never by less than 1). A busy machine slows both
 alike, so load alone cannot fail the test; a query whose plan went wrong (hundreds of
-times slower) still does. The timings themselves belong in bench/ (endpoint_bench.py).
-Also fails when a shipped or page query uses ``NOT EXISTS``, a shape Oxigraph
-evaluates very slowly (37 s on 118k quads where the same question as ``MINUS``
-took 31 ms).
+times slower) still does. The timings themselves belong in bench/ (endpoint_bench.py,
+scale_bench.py). Also fails when a shipped or page query uses ``NOT EXISTS``, a shape
+Oxigraph evaluates very slowly (37 s on 118k quads where the same question as ``MINUS``
+took 31 ms), and checks what the pages' speed rests on (docs/performance.md): the read
+model the build saves is the one the store gives, and area networks are narrowed from
+one national network that no caller can change.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
 import statistics
 import time
 import tomllib
+from collections import Counter
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from bench.generate import generate
-from kg.config import Settings
+from kg import analysis
+from kg.browse.catalog import SNAPSHOT_NAME, load_catalog, load_snapshot
+from kg.config import SGD, Settings
 from kg.endpoint import errors
 from kg.endpoint.guard import tokens
 from kg.endpoint.workers import Job, WorkerPool
 from kg.query import bind_values, load_query, resolve_bindings
+from kg.store import open_store
 from tests.helpers import REPO
 
 BUDGETS = tomllib.loads((REPO / "bench" / "budgets.toml").read_text(encoding="utf-8"))
@@ -110,3 +119,54 @@ def test_shipped_queries_within_ten_times_their_budget(
         "(bench/budgets.toml; see docs/endpoint.md, 'Writing queries Oxigraph evaluates "
         "well'):\n" + "\n".join(slow)
     )
+
+
+# What the pages' speed at scale rests on (docs/performance.md), checked for what it
+# gives, not for how fast.
+
+
+def _unordered(index: dict) -> dict:
+    """An index of the read model, each list as a multiset (the store's order varies)."""
+    return {s: {p: Counter(values) for p, values in ps.items()} for s, ps in index.items()}
+
+
+def test_the_build_saves_the_read_model_the_store_gives(real_store: Settings) -> None:
+    folder = Path(os.path.realpath(real_store.store_dir))
+    saved = load_snapshot(real_store, folder / SNAPSHOT_NAME)
+    assert saved is not None, "kg build saves the pages' read model beside the store"
+    read = load_catalog(open_store(real_store), real_store)
+    for index in ("out", "inc", "vocab"):
+        assert _unordered(getattr(saved, index)) == _unordered(getattr(read, index)), index
+    assert saved.inferred == read.inferred
+    assert Counter(tuple(d.items()) for d in saved.sources) == Counter(
+        tuple(d.items()) for d in read.sources
+    )
+
+
+def test_a_read_model_made_with_other_pages_queries_is_not_used(
+    real_store: Settings, tmp_path: Path
+) -> None:
+    folder = Path(os.path.realpath(real_store.store_dir))
+    shutil.copytree(REPO / "queries", tmp_path / "queries")
+    statements = tmp_path / "queries" / "pages" / "statements.rq"
+    statements.write_text(statements.read_text() + "\n# changed\n")
+    changed = real_store.with_(queries_dir=tmp_path / "queries")
+    assert load_snapshot(changed, folder / SNAPSHOT_NAME) is None
+    damaged = tmp_path / SNAPSHOT_NAME
+    damaged.write_bytes((folder / SNAPSHOT_NAME).read_bytes()[:1000])
+    assert load_snapshot(real_store, damaged) is None
+
+
+def test_area_networks_are_narrowed_from_one_national_network_left_unchanged(
+    real_store: Settings,
+) -> None:
+    catalog = load_catalog(open_store(real_store), real_store)
+    when = date(2017, 8, 1)
+    area = analysis.Filters(area=SGD + "mappa-area-cumbria")
+    first = analysis.duty_network(catalog, when, area)
+    whole = analysis.duty_network(catalog, when)
+    whole.clear()  # what a caller does with the whole network is its own affair
+    again = analysis.duty_network(catalog, when, area)
+    assert first.number_of_edges() > 0
+    assert sorted(first.edges(keys=True, data=True)) == sorted(again.edges(keys=True, data=True))
+    assert analysis.duty_network(catalog, when).number_of_edges() > 0
