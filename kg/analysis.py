@@ -36,10 +36,10 @@ from kg.browse.catalog import Catalog
 from kg.browse.common import BadParameterError, page_path
 from kg.browse.pages import (
     BOARD_KINDS,
-    _applies_in,
-    _area_country,
-    _area_scope,
-    _descendants,
+    applies_in,
+    area_country,
+    area_scope,
+    descendants,
     document_of,
     general_statutory,
     is_board,
@@ -199,7 +199,7 @@ def _national_network(cat: Catalog, as_at: date | None, filters: Filters) -> nx.
     g = nx.MultiDiGraph()
     scope: set[str] | None = None
     if filters.provision:
-        scope = {filters.provision, *_descendants(cat, filters.provision)}
+        scope = {filters.provision, *descendants(cat, filters.provision)}
 
     def status(span: Period | None, *parties: str | None) -> str | None:
         """The edge's "as at" status, or None to leave it out: it, and the parties
@@ -320,7 +320,7 @@ def _restrict_to_area(
     Duties of a provision that extends only to the other country are left out.
     """
     index = index or _EdgeIndex(cat, g)
-    areas = set(_area_scope(cat, area))
+    areas = set(area_scope(cat, area))
     # the parties of the area: those whose sg:area is in it
     local = {n for a in areas for n in cat.subjects(_p("area"), a) if n in g}
     docs = {d for a in areas for d in cat.subjects(_p("area"), a)}
@@ -332,7 +332,7 @@ def _restrict_to_area(
         keep_edges.update(index.by_document.get(doc, ()))
     # in the network's order, as when every edge was read (the subgraph's order follows)
     out = g.edge_subgraph(sorted(keep_edges, key=index.place.__getitem__)).copy()
-    country = _area_country(cat, area)
+    country = area_country(cat, area)
     ras = sorted(n for n in local if cat.is_a(n, SG + "ResponsibleAuthority"))
     ra_kinds = {k for ra in ras for k in selves(cat, ra)[1:]}
 
@@ -372,7 +372,7 @@ def _restrict_to_area(
         if data["kind"] not in ("duty", "benefit"):
             continue
         duty = data["item"]
-        if not _applies_in(cat, duty, country):
+        if not applies_in(cat, duty, country):
             continue
         duty_span = period(cat, duty)
         for party, status, span in by_standing[u]:
@@ -534,7 +534,7 @@ def unlinked_members(cat: Catalog, as_at: date, area: str | None = None) -> list
     A duty links a member to a board when the member (or one of its kinds) bears a
     duty owed to the board (or its kind), or the board bears one owed to the member.
     """
-    areas = set(_area_scope(cat, area)) if area else None
+    areas = set(area_scope(cat, area)) if area else None
     pairs = _duty_pairs(cat, as_at)
     assignments = cat.instances(SG + "RoleAssignment")
     if areas is not None:
