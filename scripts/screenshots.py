@@ -9,6 +9,7 @@ drives Debian's headless Chromium with Playwright and writes:
 * docs/img/home.png     the home page
 * docs/img/body.png     a body page: what a youth offending team owed on 1 August 2017
 * docs/img/diagram.png  who owes what to whom in Merseyside on 1 August 2017
+* docs/img/area.png     an area page: Cumbria's statutory duties, as at 1 August 2017
 
 Run it again whenever the pages change.
 """
@@ -40,6 +41,7 @@ SHOTS = [
     ("home.png", "/", None),
     ("body.png", "/id/kind-youth-offending-team?as_at=2017-08-01", "main"),
     ("diagram.png", "/diagram?area=sgd:mappa-area-merseyside&as_at=2017-08-01", "#diagram"),
+    ("area.png", "/id/mappa-area-cumbria?as_at=2017-08-01", "#duties"),
 ]
 
 
@@ -49,13 +51,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_for(url: str, proc: subprocess.Popen[bytes], timeout: float = 30) -> None:
+def wait_for(url: str, proc: subprocess.Popen[bytes], timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while True:
         try:
-            with urllib.request.urlopen(url, timeout=2):
+            with urllib.request.urlopen(url, timeout=10):
                 return
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, OSError):  # refused, reset or slow: not up yet
             if proc.poll() is not None or time.monotonic() > deadline:
                 message = "kg serve did not start (see above); is the store built?"
                 raise SystemExit(message) from None
@@ -80,7 +82,8 @@ def main() -> int:
             for name, path, anchor in SHOTS:
                 page.goto(base + path)
                 if "diagram" in path:
-                    page.wait_for_function("window.kgDiagram && window.kgDiagram.nodes().length")
+                    # ELK lays the diagram out, then marks it ready (as the tests wait)
+                    page.wait_for_selector('#diagram[data-ready="true"]', timeout=90_000)
                     page.wait_for_timeout(300)
                 if anchor:
                     page.locator(anchor).scroll_into_view_if_needed()

@@ -40,19 +40,19 @@ log = logging.getLogger(__name__)
 
 __all__ = ["TITLE", "create_app"]
 
-#: The service navigation: (path, label).
+#: The service navigation: (path, label). Nine items fit on one line at 1280 px (GOV.UK's
+#: 960 px width); the service name in the header leads home, and the network,
+#: downloads, glossary, search and ontology are in the footer and on the home page.
 NAV_ITEMS = (
-    ("/", "Home"),
     ("/bodies", "Bodies"),
     ("/boards", "Boards"),
     ("/provisions", "Provisions"),
     ("/areas", "Areas"),
     ("/documents", "Documents"),
+    ("/changes", "Changes"),
     ("/diagram", "Diagram"),
-    ("/network", "Network"),
     ("/query", "SPARQL"),
     ("/validate", "Validate"),
-    ("/downloads", "Downloads"),
 )
 
 ERROR_TITLES = {
@@ -102,6 +102,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     app.jinja_env.filters["long_date"] = _long_date
     app.jinja_env.filters["counted"] = _counted
+    app.jinja_env.filters["sentence_case"] = _sentence_case
 
     @app.before_request
     def canonical_date() -> ResponseReturnValue | None:
@@ -263,6 +264,12 @@ def _counted(items: Any, singular: str, plural: str) -> str:
     """``1 duty``, ``2 duties``: a count (or a sized collection's) with its noun."""
     n = items if isinstance(items, int) else len(items)
     return f"{n} {singular if n == 1 else plural}"
+
+
+def _sentence_case(text: str) -> str:
+    """The first letter upper case, the rest as written: "MAPPA area", where Jinja's
+    ``capitalize`` lower-cases the rest ("Mappa area")."""
+    return text[:1].upper() + text[1:]
 
 
 def _register_optional_blueprints(app: Flask) -> None:

@@ -20,6 +20,7 @@ from kg.browse.pages.base import (
     period,
     ref,
     refs,
+    type_labels,
     verification,
 )
 from kg.browse.pages.documents import discrepancy_row, document_of
@@ -66,10 +67,7 @@ def area_page(cat: Catalog, iri: str, as_at: date) -> Json:
             "within": refs(
                 cat, [w for w in cat.iris(iri, p("within")) if cat.is_asserted(iri, p("within"), w)]
             ),
-            "contains": refs(
-                cat,
-                [s for s in cat.subjects(p("within"), iri) if cat.is_asserted(s, p("within"), iri)],
-            ),
+            "contains": _contained_areas(cat, iri, as_at),
             "bodies": sorted(bodies, key=lambda r: r["label"]),
             "boards": sorted(boards, key=lambda r: r["label"]),
             "documents": sorted(documents, key=lambda r: r["label"]),
@@ -84,6 +82,25 @@ def area_page(cat: Catalog, iri: str, as_at: date) -> Json:
         }
     )
     return page
+
+
+def _contained_areas(cat: Catalog, iri: str, as_at: date) -> list[Json]:
+    """The areas stated to be within this one, each with its kind (the authority type of
+    a local authority area, else its class: "police area") and its life on the date: an
+    area's districts and counties change with reorganisations, and two can share a name
+    (Cumbria the county and Cumbria the police area)."""
+    rows = []
+    for a in cat.subjects(p("within"), iri):
+        if not cat.is_asserted(a, p("within"), iri):
+            continue
+        kind = cat.iri(a, p("authorityType"))
+        rows.append(
+            {
+                **listing_entry(cat, a, as_at),
+                "kind": cat.label(kind) if kind else (type_labels(cat, a) or [None])[0],
+            }
+        )
+    return sorted(rows, key=lambda r: (r["label"].lower(), r["kind"] or ""))
 
 
 def _coverage_gaps(cat: Catalog, country: str | None, as_at: date) -> list[Json]:
