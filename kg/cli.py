@@ -165,7 +165,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     from kg.validation.cli import run
 
-    return run(args)
+    return run(args, settings)
 
 
 def cmd_changes(args: argparse.Namespace, settings: Settings) -> int:
