@@ -84,8 +84,6 @@ def _limit_malloc_arenas(arenas: int = 2) -> None:
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    import waitress
-
     from kg.store import verify_store
 
     _limit_malloc_arenas()
@@ -94,6 +92,11 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         settings = settings.with_(store_url=args.store)
     if args.workers:
         settings = settings.with_(endpoint_workers=args.workers)
+    if args.base_url:
+        settings = settings.with_(base_url=args.base_url)  # checked by Settings
+    elif settings.base_url is None:
+        host = f"[{args.host}]" if ":" in args.host else args.host
+        settings = settings.with_(base_url=f"http://{host}:{args.port}")
     if settings.store_url:
         # an external server that is down now may be back soon: serve anyway, say so
         # plainly here and on every page (503) until it answers
@@ -130,6 +133,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     threading.Thread(target=validation.start, name="kg-start-validation", daemon=True).start()
     config["KG_VALIDATION_POOL"] = validation
     from webui import create_serving_app
+    from webui.server import serve
 
     app = create_serving_app(config)
     logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
@@ -141,7 +145,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         file=sys.stderr,
     )
     try:
-        waitress.serve(
+        serve(
             app,
             host=args.host,
             port=args.port,
@@ -161,7 +165,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     from kg.validation.cli import run
 
-    return run(args)
+    return run(args, settings)
 
 
 def cmd_changes(args: argparse.Namespace, settings: Settings) -> int:
@@ -277,6 +281,13 @@ def make_parser() -> argparse.ArgumentParser:
         "--workers",
         type=int,
         help="query worker processes (default: $KG_ENDPOINT_WORKERS, else 2)",
+    )
+    p.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="the service's public address (e.g. https://kg.example.org), named in /void and "
+        "the service description; never the request's Host header "
+        "(default: $KG_BASE_URL, else http://HOST:PORT)",
     )
     p.set_defaults(func=cmd_serve)
 

@@ -16,6 +16,7 @@ Individual settings may be overridden with environment variables (see
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -113,6 +114,8 @@ class Settings:
             (503) (default 10).
         max_result_rows: rows (or triples) of a ``/sparql`` result; beyond, the result
             is cut and marked (default 100000).
+        max_result_bytes: bytes of a ``/sparql`` result as sent; a result that would be
+            larger is cut to whole rows and marked, like at the row limit (default 16 MiB).
         max_query_bytes: longest accepted query, in bytes; longer is 413 (default 128 KiB).
         max_query_depth: deepest accepted nesting of brackets and unary operators in a
             query; deeper is 400 (default 48).
@@ -134,6 +137,10 @@ class Settings:
             on-disk store opened read-only only; least memory).
         cors_origin: ``Access-Control-Allow-Origin`` of ``/sparql`` and ``/void``
             (default ``*``).
+        base_url: the public address of the service (``https://host[:port][/path]``),
+            used where a response names its own URLs (``/void``, the service
+            description); never taken from the request's ``Host`` header (default:
+            ``kg serve``'s listening address; :attr:`public_base_url`).
     """
 
     home: Path
@@ -156,6 +163,7 @@ class Settings:
     store_dataset: str = "explicit"
     query_timeout: float = 10.0
     max_result_rows: int = 100_000
+    max_result_bytes: int = 16 * MIB
     max_query_bytes: int = 128 * 1024
     max_query_depth: int = 48
     endpoint_workers: int = 2
@@ -166,6 +174,7 @@ class Settings:
     worker_memory_mb: int = 2048
     store_mode: str = "memory"
     cors_origin: str = "*"
+    base_url: str | None = None
 
     def __post_init__(self) -> None:
         home = Path(self.home).resolve()
@@ -190,6 +199,7 @@ class Settings:
             "max_request_bytes",
             "query_timeout",
             "max_result_rows",
+            "max_result_bytes",
             "max_query_bytes",
             "max_query_depth",
             "endpoint_workers",
@@ -212,6 +222,13 @@ class Settings:
             if not url.startswith(("http://", "https://")):
                 raise ConfigError(f"store_url must be an http(s) URL, got {url!r}")
             object.__setattr__(self, "store_url", url)
+        if self.base_url is not None:
+            object.__setattr__(self, "base_url", check_base_url(self.base_url))
+
+    @property
+    def public_base_url(self) -> str:
+        """:attr:`base_url`, else the default address of ``kg serve``."""
+        return self.base_url or "http://127.0.0.1:5000"
 
     @classmethod
     def for_home(cls, home: Path | str, **overrides: object) -> Settings:
@@ -229,11 +246,12 @@ class Settings:
         ``KG_MAX_FILE_BYTES``, ``KG_MAX_RULE_ITERATIONS``, ``KG_JAVA_MEMORY_MB``,
         ``KG_REASON`` (``0``/``false``/``no`` to skip HermiT); for the SPARQL endpoint
         ``KG_STORE_URL``, ``KG_STORE_DATASET``, ``KG_QUERY_TIMEOUT``,
-        ``KG_MAX_RESULT_ROWS``, ``KG_MAX_QUERY_BYTES``, ``KG_MAX_QUERY_DEPTH``,
+        ``KG_MAX_RESULT_ROWS``, ``KG_MAX_RESULT_BYTES``, ``KG_MAX_QUERY_BYTES``,
+        ``KG_MAX_QUERY_DEPTH``,
         ``KG_ENDPOINT_WORKERS``, ``KG_LONG_QUERY_AFTER``, ``KG_LONG_QUERIES``,
         ``KG_VALIDATION_WORKERS``, ``KG_VALIDATION_TIMEOUT``,
         ``KG_WORKER_MEMORY_MB``, ``KG_STORE_MODE``,
-        ``KG_CORS_ORIGIN``.
+        ``KG_CORS_ORIGIN``, ``KG_BASE_URL``.
         """
         environ = os.environ if environ is None else environ
         overrides: dict[str, object] = {}
@@ -249,6 +267,7 @@ class Settings:
             ("KG_MAX_RULE_ITERATIONS", "max_rule_iterations"),
             ("KG_JAVA_MEMORY_MB", "java_memory_mb"),
             ("KG_MAX_RESULT_ROWS", "max_result_rows"),
+            ("KG_MAX_RESULT_BYTES", "max_result_bytes"),
             ("KG_MAX_QUERY_BYTES", "max_query_bytes"),
             ("KG_MAX_QUERY_DEPTH", "max_query_depth"),
             ("KG_ENDPOINT_WORKERS", "endpoint_workers"),
@@ -278,6 +297,7 @@ class Settings:
             ("KG_STORE_DATASET", "store_dataset"),
             ("KG_STORE_MODE", "store_mode"),
             ("KG_CORS_ORIGIN", "cors_origin"),
+            ("KG_BASE_URL", "base_url"),
         ):
             if environ.get(var, "").strip():
                 overrides[name] = environ[var].strip()
@@ -298,3 +318,21 @@ class Settings:
             return str(Path(path).absolute().relative_to(self.home))
         except ValueError:
             return str(path)
+
+
+_BASE_URL_RE = re.compile(r"^https?://[A-Za-z0-9.-]+(?::\d{1,5})?(?:/[A-Za-z0-9._~%/-]*)?$")
+
+
+def check_base_url(value: str) -> str:
+    """``value`` without a trailing ``/`` if it is a plain http(s) address (a host, an
+    optional port and path; no query, fragment, user or odd character), else
+    :class:`ConfigError`: it is written into responses as it is."""
+    url = str(value).strip()
+    bracketed = re.sub(r"^(https?://)\[[0-9A-Fa-f:.]+\]", r"\g<1>ipv6", url)  # [::1]
+    if not _BASE_URL_RE.match(bracketed):
+        raise ConfigError(
+            f"base URL {url!r} is not a plain http(s) address such as "
+            "https://kg.example.org or http://127.0.0.1:5000/kg (no query, fragment or user)",
+            field="--base-url / KG_BASE_URL",
+        )
+    return url.rstrip("/")

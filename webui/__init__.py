@@ -32,7 +32,7 @@ from kg.dates import long_date
 from kg.endpoint.errors import EndpointError
 from kg.errors import KGError, QueryError, StoreMissingError
 from kg.remote import open_reader
-from webui.http import CONTENT_SECURITY_POLICY, KGState, url_with, with_date
+from webui.http import SECURITY_HEADERS, KGState, url_with, with_date
 from webui.views import EXAMPLE_DATES, TITLE
 from webui.views import bp as pages_bp
 
@@ -54,6 +54,9 @@ NAV_ITEMS = (
     ("/query", "SPARQL"),
     ("/validate", "Validate"),
 )
+
+#: Machine endpoints (webui/sparql.py): their errors are plain text, even routing errors.
+ENDPOINT_PATHS = ("/sparql", "/void", "/.well-known/void")
 
 ERROR_TITLES = {
     400: "There is a problem with the request",
@@ -188,7 +191,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     def http_error(e: HTTPException) -> ResponseReturnValue:
         status = e.code or 500
         allowed = getattr(e, "valid_methods", None)
-        if request.path.rstrip("/") == "/sparql":
+        if request.path.rstrip("/") in ENDPOINT_PATHS:
             # the endpoint's clients read plain text, not a page (routing errors such as
             # 405 are raised before the endpoint's own handlers are reached)
             response = Response(f"{e.name}\n", status=status, mimetype="text/plain")
@@ -209,9 +212,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     @app.after_request
     def security_headers(response: Response) -> Response:
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
         if response.status_code == 503 and request.blueprint != "sparql":
             # no store yet, or the external server is down: worth trying again soon
             response.headers.setdefault("Retry-After", "10")

@@ -24,6 +24,12 @@ CONTENT_SECURITY_POLICY = (
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
+#: On every response: the app's (webui.create_app) and the HTTP server's own (webui.server).
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+}
 
 #: Suffixes of machine-readable twins.
 SUFFIXES = {".json": "json", ".ttl": "ttl", ".jsonld": "jsonld"}

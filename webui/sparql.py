@@ -172,13 +172,17 @@ class RemoteBackend(_Backend):
         try:
             if graph_form:
                 fmt = _format(job.graph_format, GRAPH)
-                return render_triples(_parse_triples(media, data), fmt, job.max_rows)
+                return render_triples(
+                    _parse_triples(media, data), fmt, job.max_rows, max_bytes=job.max_bytes
+                )
             result = _parse_results(media, data)
         except OSError as e:
             raise errors.BackendError(str(e)) from None
         if isinstance(result, ox.QueryBoolean):
             return render_boolean(bool(result), _format(job.solutions_format, SOLUTIONS))
-        return render_solutions(result, _format(job.solutions_format, SOLUTIONS), job.max_rows)
+        return render_solutions(
+            result, _format(job.solutions_format, SOLUTIONS), job.max_rows, job.max_bytes
+        )
 
     def facts(self) -> DatasetFacts:
         with self._lock:
@@ -247,6 +251,7 @@ class SparqlService:
         return {
             "queryTimeoutSeconds": float(s.query_timeout),
             "maxResultRows": s.max_result_rows,
+            "maxResultBytes": s.max_result_bytes,
             "maxQueryBytes": s.max_query_bytes,
             "maxQueryDepth": s.max_query_depth,
             "maxRequestBytes": s.max_request_bytes,
@@ -370,6 +375,7 @@ def sparql() -> Response:
         solutions_format=negotiated.solutions.name if negotiated.solutions else None,
         graph_format=negotiated.graph.name if negotiated.graph else None,
         max_rows=svc.settings.max_result_rows,
+        max_bytes=svc.settings.max_result_bytes,
         has_dataset_clause=guarded.has_dataset_clause,
         default_graphs=parsed.default_graphs if parsed.has_protocol_dataset else None,
         named_graphs=parsed.named_graphs if parsed.has_protocol_dataset else None,
@@ -407,9 +413,14 @@ def _result_response(rendered: Rendered, svc: SparqlService, seconds: float) -> 
     if rendered.rows is not None:
         response.headers["X-KG-Rows"] = str(rendered.rows)
     if rendered.truncated:
-        limit = svc.settings.max_result_rows
-        response.headers["X-KG-Truncated"] = f"true; max-rows={limit}"
-        response.headers["Warning"] = f'199 kg "result cut at the row limit of {limit}"'
+        if rendered.cut_at == "bytes":
+            limit, what = svc.settings.max_result_bytes, "max-bytes"
+            told = f"the size limit of {limit} bytes"
+        else:
+            limit, what = svc.settings.max_result_rows, "max-rows"
+            told = f"the row limit of {limit}"
+        response.headers["X-KG-Truncated"] = f"true; {what}={limit}"
+        response.headers["Warning"] = f'199 kg "result cut at {told}"'
     for name, value in rendered.headers.items():
         response.headers[name] = value
     timing = f"total;dur={seconds * 1000:.1f}"
@@ -421,7 +432,8 @@ def _result_response(rendered: Rendered, svc: SparqlService, seconds: float) -> 
 
 
 def _base() -> str:
-    return request.url_root.rstrip("/")
+    # the configured public address: a Host header is the client's to choose
+    return service().settings.public_base_url
 
 
 def _rdf_response(triples: list[ox.Triple], format_param: str | None) -> Response:

@@ -12,7 +12,7 @@ from flask.typing import ResponseReturnValue
 
 from kg import analysis
 from kg.browse import BadParameterError, NotFoundError, pages
-from kg.browse.common import LEGISLATION, page_path
+from kg.browse.common import LEGISLATION, page_node, page_path
 from kg.browse.glossary import glossary_page
 from kg.browse.linked import DOWNLOADS, FORMATS, RESOURCE_FORMATS, describe, download, ontology_doc
 from kg.browse.search import search as run_search
@@ -117,18 +117,18 @@ for _name in LISTINGS:
 def _entity(iri: str, fmt: str | None) -> ResponseReturnValue:
     params()
     when = as_at()
-    # only the IRIs this server makes pages for (plain local names, legislation paths):
-    # anything odd is never parsed as a term nor copied into a header
-    if page_path(iri) is None:
-        raise NotFoundError("no page has that address")
+    # only the IRIs this server makes pages for (plain local names, legislation paths),
+    # parsed as a term: that term, never the path's text, goes into the query and the
+    # Link header; anything odd is a 404
+    node = page_node(iri)
     fmt = fmt or negotiate(allowed=("html", "json", "ttl", "jsonld"))
     if fmt in RESOURCE_FORMATS:
         check_date()
-        body = describe(state().catalogs.store(), state().settings, iri, fmt)
+        body = describe(state().catalogs.store(), state().settings, node, fmt)
         return Response(
             body,
             mimetype=FORMATS[fmt].media_type,
-            headers={"Vary": "Accept", "Link": f'<{iri}>; rel="canonical"'},
+            headers={"Vary": "Accept", "Link": f'<{node.value}>; rel="canonical"'},
         )
     data = pages.entity_page(catalog(), iri, when)
     data["links"] = _twin_links(iri)

@@ -6,6 +6,8 @@ import re
 from datetime import date
 from urllib.parse import quote
 
+import pyoxigraph as ox
+
 from kg.config import SG, SGD
 from kg.errors import KGError
 
@@ -129,6 +131,21 @@ def page_path(iri: str) -> str | None:
         if _SGD_LOCAL_RE.match(local):
             return "/ontology#" + local
     return None
+
+
+def page_node(iri: str) -> ox.NamedNode:
+    """``iri`` as a term, if this server has a page for it (:func:`page_path`) and it
+    parses as an IRI; else :class:`NotFoundError`. Only such a term is put into a
+    query or a header: a path is never parsed as Turtle nor copied as text."""
+    if page_path(iri) is None:
+        raise NotFoundError("no page has that address")
+    try:
+        node = ox.NamedNode(iri)
+    except ValueError:
+        raise NotFoundError("no page has that address") from None
+    if not node.value.isascii():  # header values are ASCII; page_path allows no more
+        raise NotFoundError("no page has that address")
+    return node
 
 
 def iri_for_path(kind: str, rest: str) -> str:

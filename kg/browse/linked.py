@@ -43,12 +43,15 @@ DOWNLOADS: dict[str, str] = {
 }
 
 
-def describe(store: ox.Store, settings: Settings, iri: str, fmt: str) -> bytes:
-    """What the sources say about ``iri``, serialised as ``fmt`` (ttl or jsonld)."""
+def describe(store: ox.Store, settings: Settings, iri: ox.NamedNode, fmt: str) -> bytes:
+    """What the sources say about ``iri``, serialised as ``fmt`` (ttl or jsonld).
+
+    ``iri`` is a parsed term (:func:`kg.browse.common.page_node`), written back in
+    N-Triples form: it cannot end early or carry more syntax."""
     query = load_query(pages_query_path(settings, "describe.rq"), settings)
-    result = run_query(store, query, {"iri": f"<{iri}>"})
+    result = run_query(store, query, {"iri": str(iri)})
     if not result.triples:
-        raise NotFoundError(f"nothing is known about {iri}")
+        raise NotFoundError(f"nothing is known about {iri.value}")
     return ox.serialize(result.triples, format=FORMATS[fmt].rdf, prefixes=dict(PREFIXES))
 
 

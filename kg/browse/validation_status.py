@@ -2,13 +2,15 @@
 
 Validating a configuration takes tens of milliseconds (twice that on a date that falls
 within uncertain bounds), and area pages would otherwise pay it on every request: the
-results are kept per area, date and version of the example files (their paths, sizes
-and modification times), in a small bounded cache.
+results are kept per build (the store version the configurations are compared with),
+version of the example files (their paths, sizes and modification times), area and
+date, in a small bounded cache; a new build or an edited example is validated afresh.
 """
 
 from __future__ import annotations
 
 import functools
+import os
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -47,15 +49,18 @@ def _examples_version(settings: Settings) -> tuple[tuple[str, int, int], ...]:
 
 def area_status(settings: Settings, area_iri: str, as_at: date) -> list[dict[str, Any]]:
     """One summary per configuration of the area, validated as at ``as_at`` (cached)."""
-    return [dict(e) for e in _area_status(settings, area_iri, as_at, _examples_version(settings))]
+    build = os.path.realpath(settings.store_dir)
+    version = _examples_version(settings)
+    return [dict(e) for e in _area_status(settings, build, version, area_iri, as_at)]
 
 
 @functools.lru_cache(maxsize=256)
 def _area_status(
     settings: Settings,
+    build: str,
+    version: tuple[tuple[str, int, int], ...],
     area_iri: str,
     as_at: date,
-    version: tuple[tuple[str, int, int], ...],
 ) -> tuple[dict[str, Any], ...]:
     out: list[dict[str, Any]] = []
     for path in configurations_for_area(settings, area_iri):

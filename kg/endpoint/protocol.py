@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -402,20 +402,27 @@ class Rendered:
     truncated: bool = False
     headers: dict[str, str] = field(default_factory=dict)
     engine_seconds: float | None = None  # running and serialising, in the worker
+    cut_at: str | None = None  # the limit that cut the result: "rows" or "bytes"
 
 
 class _CutError(Exception):
-    """Raised inside the sink to stop the engine at the row limit."""
+    """Raised inside the sink to stop the engine at a limit."""
 
 
 class _LineCapSink:
-    """A file-like sink keeping at most ``max_lines`` newline-terminated lines."""
+    """A file-like sink keeping at most ``max_lines`` newline-terminated lines and,
+    if ``max_bytes`` is set, at most that many bytes of whole lines (the first line,
+    a header, is always kept). Stopping the engine at either limit keeps memory
+    bounded by the limit, not by the size of the result."""
 
-    def __init__(self, max_lines: int) -> None:
+    def __init__(self, max_lines: int, max_bytes: int | None = None) -> None:
         self.max_lines = max_lines
+        self.max_bytes = max_bytes
         self.parts: list[bytes] = []
         self.lines = 0
+        self.size = 0
         self.cut = False
+        self.cut_at: str | None = None
 
     def write(self, data: bytes) -> int:
         chunk = bytes(data)
@@ -424,23 +431,35 @@ class _LineCapSink:
             index = -1
             for _ in range(self.max_lines - self.lines):
                 index = chunk.index(b"\n", index + 1)
-            self.parts.append(chunk[: index + 1])
-            self.lines = self.max_lines
-            self.cut = True
-            raise _CutError
+            chunk, count = chunk[: index + 1], self.max_lines - self.lines
+            self.cut_at = "rows"
+        if self.max_bytes is not None and self.size + len(chunk) > self.max_bytes:
+            room = max(0, self.max_bytes - self.size)
+            kept = chunk[:room]
+            if self.lines == 0 and b"\n" not in kept:
+                kept = chunk[: chunk.index(b"\n") + 1] if b"\n" in chunk else chunk
+            chunk, count = kept, kept.count(b"\n")
+            self.cut_at = "bytes"
         self.parts.append(chunk)
         self.lines += count
+        self.size += len(chunk)
+        if self.cut_at is not None:
+            self.cut = True
+            raise _CutError
         return len(chunk)
 
     def flush(self) -> None:
         pass
 
     def getvalue(self) -> bytes:
-        return b"".join(self.parts)
+        body = b"".join(self.parts)
+        if self.cut and not body.endswith(b"\n"):
+            body = body[: body.rfind(b"\n") + 1]  # whole lines only
+        return body
 
 
-def _capped(write: object, max_lines: int) -> _LineCapSink:
-    sink = _LineCapSink(max_lines)
+def _capped(write: object, max_lines: int, max_bytes: int | None = None) -> _LineCapSink:
+    sink = _LineCapSink(max_lines, max_bytes)
     try:
         write(sink)  # type: ignore[operator]
     except _CutError:
@@ -453,19 +472,49 @@ def _capped(write: object, max_lines: int) -> _LineCapSink:
     return sink
 
 
-def render_solutions(solutions: ox.QuerySolutions, fmt: ResultFormat, max_rows: int) -> Rendered:
-    """Serialise SELECT solutions in ``fmt``, keeping at most ``max_rows`` rows."""
+def _fit(
+    lines: bytes, header: int, convert: Callable[[bytes], bytes], max_bytes: int | None
+) -> tuple[bytes, bytes, bool]:
+    """``convert(lines)``, with trailing lines dropped until it is at most
+    ``max_bytes`` (the first ``header`` lines are kept): returns the body, the lines
+    kept and whether any were dropped. JSON or XML is larger than the TSV or
+    N-Triples it is written from, so the cut is made again on what is sent."""
+    body = convert(lines)
+    dropped = False
+    while max_bytes is not None and len(body) > max_bytes:
+        rows = lines.split(b"\n")[:-1]  # whole lines: the last item is empty
+        count = len(rows) - header
+        if count <= 0:
+            break
+        keep = min(count - 1, count * max_bytes // len(body))
+        lines = b"".join(r + b"\n" for r in rows[: header + keep])
+        body, dropped = convert(lines), True
+    return body, lines, dropped
+
+
+def render_solutions(
+    solutions: ox.QuerySolutions, fmt: ResultFormat, max_rows: int, max_bytes: int | None = None
+) -> Rendered:
+    """Serialise SELECT solutions in ``fmt``, keeping at most ``max_rows`` rows and,
+    if ``max_bytes`` is set, at most that many bytes."""
     sink = _capped(
-        lambda out: solutions.serialize(out, format=ox.QueryResultsFormat.TSV), max_rows + 1
+        lambda out: solutions.serialize(out, format=ox.QueryResultsFormat.TSV),
+        max_rows + 1,
+        max_bytes,
     )
-    tsv = sink.getvalue()
-    rows = max(0, tsv.count(b"\n") - 1)
-    if fmt.name == "tsv":
-        body = tsv
-    else:
+
+    def convert(tsv: bytes) -> bytes:
+        if fmt.name == "tsv":
+            return tsv
         parsed = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
-        body = parsed.serialize(format=fmt.results_format)
-    return Rendered(body, fmt.content_type, SOLUTIONS, rows=rows, truncated=sink.cut)
+        return parsed.serialize(format=fmt.results_format)
+
+    body, tsv, dropped = _fit(sink.getvalue(), 1, convert, max_bytes)
+    rows = max(0, tsv.count(b"\n") - 1)
+    cut_at = "bytes" if dropped else sink.cut_at
+    return Rendered(
+        body, fmt.content_type, SOLUTIONS, rows=rows, truncated=cut_at is not None, cut_at=cut_at
+    )
 
 
 def render_boolean(value: bool, fmt: ResultFormat) -> Rendered:
@@ -490,32 +539,45 @@ def render_triples(
     fmt: ResultFormat,
     max_rows: int,
     prefixes: Mapping[str, str] | None = None,
+    max_bytes: int | None = None,
 ) -> Rendered:
-    """Serialise CONSTRUCT/DESCRIBE triples in ``fmt``, at most ``max_rows`` of them."""
+    """Serialise CONSTRUCT/DESCRIBE triples in ``fmt``, at most ``max_rows`` of them
+    and, if ``max_bytes`` is set, at most that many bytes."""
     if isinstance(triples, ox.QueryTriples):
         source = triples
-        sink = _capped(lambda out: source.serialize(out, format=ox.RdfFormat.N_TRIPLES), max_rows)
+        sink = _capped(
+            lambda out: source.serialize(out, format=ox.RdfFormat.N_TRIPLES), max_rows, max_bytes
+        )
     else:
         items = iter(triples)
         sink = _capped(
-            lambda out: ox.serialize(items, out, format=ox.RdfFormat.N_TRIPLES), max_rows
+            lambda out: ox.serialize(items, out, format=ox.RdfFormat.N_TRIPLES),
+            max_rows,
+            max_bytes,
         )
-    ntriples = sink.getvalue()
-    rows = ntriples.count(b"\n")
-    if fmt.name == "ntriples":
-        body = ntriples
-    else:
+
+    def convert(ntriples: bytes) -> bytes:
+        if fmt.name == "ntriples":
+            return ntriples
         parsed = [q.triple for q in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)]
         try:
-            body = ox.serialize(
+            return ox.serialize(
                 parsed,
                 format=fmt.rdf_format,
-                prefixes=dict(PREFIXES if prefixes is None else prefixes)
-                if fmt.name != "ntriples"
-                else None,
+                prefixes=dict(PREFIXES if prefixes is None else prefixes),
             )
         except (ValueError, OSError) as e:
             raise NotAcceptableError(
                 f"this result cannot be written as {fmt.name} ({e}); ask for turtle or ntriples"
             ) from None
-    return Rendered(body, fmt.content_type, GRAPH, rows=rows, truncated=sink.cut)
+
+    body, ntriples, dropped = _fit(sink.getvalue(), 0, convert, max_bytes)
+    cut_at = "bytes" if dropped else sink.cut_at
+    return Rendered(
+        body,
+        fmt.content_type,
+        GRAPH,
+        rows=ntriples.count(b"\n"),
+        truncated=cut_at is not None,
+        cut_at=cut_at,
+    )

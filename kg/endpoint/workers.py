@@ -91,6 +91,7 @@ class Job:
     solutions_format: str | None = "json"
     graph_format: str | None = "turtle"
     max_rows: int = 10000
+    max_bytes: int | None = None  # of the result as sent (protocol.render_solutions)
     has_dataset_clause: bool = False
     default_graphs: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
@@ -148,8 +149,10 @@ def run_job(store: Any, job: Job, prefixes: dict[str, str] | None = None) -> Ren
         if isinstance(result, ox.QueryBoolean):
             return render_boolean(bool(result), _format(job, SOLUTIONS))
         if isinstance(result, ox.QuerySolutions):
-            return render_solutions(result, _format(job, SOLUTIONS), job.max_rows)
-        return render_triples(result, _format(job, GRAPH), job.max_rows, prefixes or PREFIXES)
+            return render_solutions(result, _format(job, SOLUTIONS), job.max_rows, job.max_bytes)
+        return render_triples(
+            result, _format(job, GRAPH), job.max_rows, prefixes or PREFIXES, job.max_bytes
+        )
     except errors.EndpointError:
         raise
     except (SyntaxError, ValueError, RuntimeError, OSError, MemoryError) as e:

@@ -5,8 +5,9 @@ of its area, read from the built store (``KG_STORE_DIR``, else ``build/store``).
 
 Exit codes: 0 no violations (warnings and notes allowed), 1 violations, 2 an input
 cannot be used (unreadable, malformed, too large, unknown key, bad date, an IRI
-that does not resolve, ``owl:imports``, ...). Errors raise :class:`kg.errors.KGError`
-subclasses; :func:`main` (and the ``kg`` CLI) print them as one line.
+that does not resolve, ``owl:imports``, ...) or its validation did not end within
+the time limit (``KG_VALIDATION_TIMEOUT``, the Validate page's). Errors raise
+:class:`kg.errors.KGError` subclasses; :func:`main` (and the ``kg`` CLI) print them as one line.
 
 To wire into ``kg``::
 
@@ -18,9 +19,14 @@ To wire into ``kg``::
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
+from kg.config import Settings
 from kg.errors import KGError
 from kg.validation.render import FORMATS, render
 from kg.validation.validator import check_as_at, default_validator
@@ -61,13 +67,46 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def run(args: argparse.Namespace) -> int:
+#: Exit code of a validation stopped at the time limit (as for an input that cannot be used).
+EXIT_TIME_LIMIT = 2
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """End the process (exit 2, with a message) if the block runs longer than ``seconds``.
+
+    The validation may be inside pyoxigraph, which no signal or exception can
+    interrupt; the web runs it in a worker process that is killed at the same limit,
+    and the command line, being that process, ends itself."""
+
+    def stop() -> None:
+        sys.stderr.write(
+            f"kg validate: error: the validation was stopped after {seconds:g} s, the time "
+            "limit (KG_VALIDATION_TIMEOUT); split the configuration or raise the limit\n"
+        )
+        sys.stderr.flush()
+        os._exit(EXIT_TIME_LIMIT)
+
+    timer = threading.Timer(seconds, stop)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+
+
+def run(args: argparse.Namespace, settings: Settings | None = None) -> int:
     """Validate and print the report to stdout; return the exit code (0 or 1).
+
+    The validation runs under ``settings.validation_timeout`` (:func:`time_limit`).
 
     Raises:
         KGError: an input cannot be used (exit code 2).
     """
-    report = default_validator().validate(args.files, as_at=args.as_at)
+    settings = settings or Settings.from_env()
+    with time_limit(settings.validation_timeout):
+        report = default_validator().validate(args.files, as_at=args.as_at)
     sys.stdout.write(render(report, args.format))
     return report.exit_code
 

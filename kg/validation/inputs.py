@@ -269,46 +269,54 @@ def _check_contexts(node: object, name: str, text: str) -> None:
             stack.extend(item)
 
 
-_PREFIX_RE = re.compile(r"@?prefix\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.IGNORECASE)
-
-
-_BASE_RE = re.compile(r"(?:@base|\bBASE)\s*<([^>]*)>", re.IGNORECASE)
+#: Declarations, in Turtle (``@prefix``/``@base``) and SPARQL (``PREFIX``/``BASE``) form.
+_DECLARATION_RE = re.compile(
+    r"(?:@?prefix\s+([A-Za-z][\w.-]*)?:|(@?base))\s*<([^<>\s\"]*)>", re.IGNORECASE
+)
 _IRI_TOKEN_RE = re.compile(r"<([^<>\s\"]*)>")
 _STRING_TOKEN_RE = re.compile(r'"([^"\\\n]*)"')
 _PNAME_TOKEN_RE = re.compile(r"(?<![\w:<.-])(?:[A-Za-z][\w.-]*)?:(?:[\w-](?:[\w.-]*[\w-])?)?")
+_SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 def _rdf_locations(text: str, name: str, subjects: set[Term]) -> dict[Term, Location]:
     """The first line on which each subject IRI is written (full, relative or prefixed form).
 
-    One pass over the text indexes the first line of every IRI, quoted string and
-    prefixed name; each subject is then looked up, so the cost grows with the size of
-    the file, not with its size times the number of subjects.
+    One pass over the text builds one index, from each IRI written to its first line:
+    IRIs in angle brackets (relative ones resolved against the ``@base`` in force),
+    prefixed names expanded with the prefixes declared so far, and quoted strings
+    (JSON-LD ``@id``, RDF/XML ``rdf:about``). Each subject is then one lookup, so the
+    cost grows with the size of the file, not with its subjects times its lines or
+    its prefixes.
     """
-    prefixes = {m[1] or "": m[2] for m in _PREFIX_RE.finditer(text)}
-    base_match = _BASE_RE.search(text)
-    base = base_match[1] if base_match else None
     first: dict[str, int] = {}
+    prefixes: dict[str, str] = {}
+    base: str | None = None
     for number, line in enumerate(text.splitlines(), start=1):
+        for m in _DECLARATION_RE.finditer(line):
+            iri = (
+                m[3] if base is None or _SCHEME_RE.match(m[3]) else urllib.parse.urljoin(base, m[3])
+            )
+            if m[2]:
+                base = iri
+            else:
+                prefixes[m[1] or ""] = iri
         for m in _IRI_TOKEN_RE.finditer(line):
-            first.setdefault(f"<{m[1]}>", number)
-            if base is not None and m[1] and ":" not in m[1].split("/", 1)[0]:
-                first.setdefault(f"<{urllib.parse.urljoin(base, m[1])}>", number)
+            first.setdefault(m[1], number)
+            if base is not None and m[1] and not _SCHEME_RE.match(m[1]):
+                first.setdefault(urllib.parse.urljoin(base, m[1]), number)
         for m in _STRING_TOKEN_RE.finditer(line):
-            first.setdefault(f'"{m[1]}"', number)
+            first.setdefault(m[1], number)
         for m in _PNAME_TOKEN_RE.finditer(line):
-            first.setdefault(m[0], number)
-    out: dict[Term, Location] = {}
-    for subject in subjects:
-        if not isinstance(subject, ox.NamedNode):
-            continue
-        forms = [f"<{subject.value}>", f'"{subject.value}"']
-        for prefix, ns in prefixes.items():
-            if subject.value.startswith(ns) and len(subject.value) > len(ns):
-                forms.append(f"{prefix}:{subject.value[len(ns) :]}")
-        lines = [first[f] for f in forms if f in first]
-        out[subject] = Location(name, min(lines)) if lines else Location(name)
-    return out
+            prefix, _, local = m[0].partition(":")
+            namespace = prefixes.get(prefix)
+            if namespace is not None and local:
+                first.setdefault(namespace + local, number)
+    return {
+        subject: Location(name, first.get(subject.value))
+        for subject in subjects
+        if isinstance(subject, ox.NamedNode)
+    }
 
 
 def _mentions(line: str, form: str) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import pyoxigraph as ox
 
 SG = "https://w3id.org/safeguarding-kg/ontology#"
@@ -62,6 +64,7 @@ def sh(local: str) -> ox.NamedNode:
     return ox.NamedNode(SH + local)
 
 
+@functools.lru_cache(maxsize=65536)  # reports name the same few IRIs thousands of times
 def compact(iri: str) -> str:
     """``sg:Body`` for an IRI in a known namespace, else ``<iri>``."""
     best = ""

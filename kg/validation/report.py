@@ -146,6 +146,22 @@ class ValidationReport:
         return data.decode("utf-8")
 
 
+_SH = {
+    name: ox.NamedNode(SH + name)
+    for name in (
+        "result",
+        "ValidationResult",
+        "focusNode",
+        "resultSeverity",
+        "sourceShape",
+        "sourceConstraintComponent",
+        "resultMessage",
+        "resultPath",
+        "value",
+    )
+}
+
+
 def shacl_report_triples(
     findings_with_terms: list[tuple[Finding, Any]], shapes_triples: list[ox.Triple], as_at: date
 ) -> list[ox.Triple]:
@@ -167,40 +183,36 @@ def shacl_report_triples(
         ),
     ]
     copied: set[ox.BlankNode] = set()
+    # the terms every result repeats, made once (thousands of results in a large upload)
+    has_result, focus_node, severity_of = _SH["result"], _SH["focusNode"], _SH["resultSeverity"]
+    source_shape, component_of = _SH["sourceShape"], _SH["sourceConstraintComponent"]
+    message_of, path_of, value_of = _SH["resultMessage"], _SH["resultPath"], _SH["value"]
+    result_class, see_also = _SH["ValidationResult"], ox.NamedNode(RDFS + "seeAlso")
+    severities = {k: ox.NamedNode(v) for k, v in SEVERITY_IRIS.items()}
+    components: dict[str, ox.NamedNode] = {}
+    add = triples.append
     for finding, result in findings_with_terms:
         node = ox.BlankNode()
-        add = triples.append
-        add(ox.Triple(report, ox.NamedNode(SH + "result"), node))
-        add(ox.Triple(node, RDF_TYPE, ox.NamedNode(SH + "ValidationResult")))
-        add(ox.Triple(node, ox.NamedNode(SH + "focusNode"), result.focus))
-        add(
-            ox.Triple(
-                node,
-                ox.NamedNode(SH + "resultSeverity"),
-                ox.NamedNode(SEVERITY_IRIS[finding.severity]),
-            )
-        )
-        add(ox.Triple(node, ox.NamedNode(SH + "sourceShape"), result.shape.node))
-        add(
-            ox.Triple(
-                node, ox.NamedNode(SH + "sourceConstraintComponent"), ox.NamedNode(result.component)
-            )
-        )
-        add(
-            ox.Triple(
-                node, ox.NamedNode(SH + "resultMessage"), ox.Literal(finding.message, language="en")
-            )
-        )
+        add(ox.Triple(report, has_result, node))
+        add(ox.Triple(node, RDF_TYPE, result_class))
+        add(ox.Triple(node, focus_node, result.focus))
+        add(ox.Triple(node, severity_of, severities[finding.severity]))
+        add(ox.Triple(node, source_shape, result.shape.node))
+        component = components.get(result.component)
+        if component is None:
+            component = components[result.component] = ox.NamedNode(result.component)
+        add(ox.Triple(node, component_of, component))
+        add(ox.Triple(node, message_of, ox.Literal(finding.message, language="en")))
         if result.path is not None:
-            add(ox.Triple(node, ox.NamedNode(SH + "resultPath"), result.path))
+            add(ox.Triple(node, path_of, result.path))
             if isinstance(result.path, ox.BlankNode) and result.path not in copied:
                 triples.extend(_reachable(result.path, shapes_triples))
                 copied.add(result.path)
         if result.value is not None:
-            add(ox.Triple(node, ox.NamedNode(SH + "value"), result.value))
+            add(ox.Triple(node, value_of, result.value))
         for provision in finding.provisions:
             if provision.iri.startswith(("http://", "https://")):
-                add(ox.Triple(node, ox.NamedNode(RDFS + "seeAlso"), ox.NamedNode(provision.iri)))
+                add(ox.Triple(node, see_also, ox.NamedNode(provision.iri)))
     return triples
 
 

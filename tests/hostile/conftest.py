@@ -30,6 +30,27 @@ def hostile_server(
         yield s
 
 
+#: The hygiene server's public address and result byte limit (test_http_hygiene.py).
+BASE_URL = "https://kg.example.org/kg"
+MAX_RESULT_BYTES = 4096
+
+
+@pytest.fixture(scope="session")
+def hygiene_server(
+    real_store: Settings, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    """``kg serve --base-url BASE_URL`` with a small result byte limit and a 12 s
+    validation limit (test_http_hygiene.py, test_uploads.py)."""
+    limits = {
+        **TEST_LIMITS,
+        "KG_MAX_RESULT_BYTES": str(MAX_RESULT_BYTES),
+        "KG_VALIDATION_TIMEOUT": "12",
+    }
+    tmp = tmp_path_factory.mktemp("hygiene-serve")
+    with run_server(real_store, tmp, "--base-url", BASE_URL, **limits) as server:
+        yield server
+
+
 @pytest.fixture(scope="session")
 def hostile_app(real_store: Settings) -> Flask:
     return create_app({"KG_SETTINGS": real_store, "TESTING": True})
