@@ -15,11 +15,6 @@ import textwrap
 from kg.validation.report import SEVERITY_NAMES, Finding, ValidationReport
 
 FORMATS = ("text", "json", "turtle", "html")
-_AS_AT_SOURCES = {
-    "option": "as requested",
-    "configuration": "the configuration's date",
-    "today": "today; the configuration gives no date",
-}
 _LABELS = {"violation": "VIOLATION", "warning": "WARNING", "info": "NOTE"}
 
 
@@ -56,8 +51,7 @@ def _wrap(text: str, indent: str) -> str:
 def render_text(report: ValidationReport) -> str:
     lines = [
         f"Validation of {', '.join(report.sources)}",
-        f"As at {report.as_at.isoformat()} "
-        f"({_AS_AT_SOURCES.get(report.as_at_source, report.as_at_source)})",
+        f"As at {report.as_at.isoformat()} ({report.as_at_reason})",
     ]
     if report.missing_reference:
         lines.append(
@@ -113,7 +107,7 @@ def render_html_fragment(report: ValidationReport, rules_url: str | None = None)
     parts = [
         f"<h1>Validation of {html.escape(', '.join(report.sources))}</h1>",
         f"<p>As at <strong>{report.as_at.isoformat()}</strong> "
-        f"({html.escape(_AS_AT_SOURCES.get(report.as_at_source, report.as_at_source))}).</p>",
+        f"({html.escape(report.as_at_reason)}).</p>",
         f'<p class="summary"><strong>{html.escape(report.headline())}</strong> '
         f"({html.escape(report.summary())}).</p>",
     ]

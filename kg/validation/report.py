@@ -13,6 +13,12 @@ import pyoxigraph as ox
 from kg.validation.namespaces import PREFIXES, RDF_TYPE, RDFS, SGV, SH, XSD
 
 SEVERITY_ORDER = {"violation": 0, "warning": 1, "info": 2}
+#: Where the date of a validation came from, in words.
+AS_AT_SOURCES = {
+    "option": "as requested",
+    "configuration": "the configuration's date",
+    "today": "today; the configuration gives no date",
+}
 #: How each severity is named to a reader, one and many.
 SEVERITY_NAMES = {
     "violation": ("violation", "violations"),
@@ -92,6 +98,10 @@ class ValidationReport:
     #: the standard SHACL validation report, as triples
     report_triples: list[ox.Triple] = field(default_factory=list, repr=False)
     seconds: float = 0.0
+
+    @property
+    def as_at_reason(self) -> str:
+        return AS_AT_SOURCES.get(self.as_at_source, self.as_at_source)
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -281,6 +291,7 @@ def report_view(report: ValidationReport) -> dict[str, Any]:
     data["reference_files"] = [Path(f).name for f in data.get("reference_files", [])]
     data["summary_text"] = report.summary()
     data["headline"] = report.headline()
+    data["as_at_reason"] = report.as_at_reason
     data["groups"] = [
         {"group": g, "label": label, "findings": [f.to_dict() | {"where": f.where} for f in fs]}
         for g, label, fs in report.groups()
@@ -299,4 +310,4 @@ def report_view(report: ValidationReport) -> dict[str, Any]:
 
 
 #: The keys :func:`report_view` adds for display; the report itself is the rest.
-VIEW_KEYS = ("summary_text", "headline", "groups", "sections")
+VIEW_KEYS = ("summary_text", "headline", "as_at_reason", "groups", "sections")
