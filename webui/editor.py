@@ -5,7 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, current_app, make_response
 from flask.typing import ResponseReturnValue
 
+from kg.browse.common import LEGISLATION
 from kg.browse.examples import competency_queries, prefix_block
+from kg.config import PREFIXES, SGD
 from webui.http import CONTENT_SECURITY_POLICY, as_at, negotiate, params, render
 
 bp = Blueprint("editor", __name__)
@@ -48,6 +50,10 @@ def query_page(fmt: str | None) -> ResponseReturnValue:
         "prefixes": prefixes,
         "default_query": default,
         "examples": competency_queries(settings),
+        # results show IRIs by these prefixes even where a query declares none, and
+        # link the graph's own resources to their pages here (/resource?iri=)
+        "result_prefixes": dict(PREFIXES),
+        "local_namespaces": [SGD, LEGISLATION],
     }
     response = make_response(render(fmt or negotiate(), "query.html", data))
     response.headers["Content-Security-Policy"] = EDITOR_CSP

@@ -1,8 +1,9 @@
 """Render a :class:`ValidationReport` as text, JSON, Turtle or HTML.
 
-Text and HTML are grouped by body: for each body, what is wrong, where (file and
-line), why (the provision or clause, with its link) and how to fix it, then a
-summary line with the counts by severity. HTML escapes every value taken from the
+Text is grouped by body, HTML by severity (violations first, then by file and line):
+for each finding, what is wrong, where (file and line), why (the provision or clause,
+with its link) and how to fix it, with the counts by severity. HTML puts each finding
+under its rule's words, the code in small print; it escapes every value taken from the
 configuration and links only ``http(s)`` addresses.
 """
 
@@ -11,14 +12,9 @@ from __future__ import annotations
 import html
 import textwrap
 
-from kg.validation.report import Finding, ValidationReport
+from kg.validation.report import SEVERITY_NAMES, Finding, ValidationReport
 
 FORMATS = ("text", "json", "turtle", "html")
-_AS_AT_SOURCES = {
-    "option": "as requested",
-    "configuration": "the configuration's date",
-    "today": "today; the configuration gives no date",
-}
 _LABELS = {"violation": "VIOLATION", "warning": "WARNING", "info": "NOTE"}
 
 
@@ -55,8 +51,7 @@ def _wrap(text: str, indent: str) -> str:
 def render_text(report: ValidationReport) -> str:
     lines = [
         f"Validation of {', '.join(report.sources)}",
-        f"As at {report.as_at.isoformat()} "
-        f"({_AS_AT_SOURCES.get(report.as_at_source, report.as_at_source)})",
+        f"As at {report.as_at.isoformat()} ({report.as_at_reason})",
     ]
     if report.missing_reference:
         lines.append(
@@ -91,44 +86,61 @@ def _link(iri: str, text: str) -> str:
     return html.escape(text)
 
 
-def render_html(report: ValidationReport) -> str:
+def render_html(report: ValidationReport, rules_url: str | None = None) -> str:
     """A standalone page (the web UI can embed :func:`render_html_fragment`)."""
-    title = f"Validation as at {report.as_at.isoformat()}"
+    title = f"Validation as at {report.as_at.isoformat()}: {report.headline()}"
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{html.escape(title)}</title>"
-        "<style>body{font-family:sans-serif;max-width:60em;margin:auto}"
+        "<style>body{font-family:sans-serif;max-width:60em;margin:auto;padding:0 1em}"
         ".violation{color:#a00}.warning{color:#a60}.info{color:#06a}"
-        "dt{font-weight:bold}td,th{vertical-align:top;text-align:left;padding:.2em .5em}</style>"
-        "</head><body>\n" + render_html_fragment(report) + "</body></html>\n"
+        "small{color:#555}dt{font-weight:bold}dd{margin:0 0 .5em 0}"
+        "section>article{border-top:1px solid #bbb;padding:.3em 0}</style>"
+        "</head><body>\n" + render_html_fragment(report, rules_url) + "</body></html>\n"
     )
 
 
-def render_html_fragment(report: ValidationReport) -> str:
+def render_html_fragment(report: ValidationReport, rules_url: str | None = None) -> str:
+    """The report by severity (violations first), each finding under its rule's words,
+    the code in small print (linked to ``rules_url#rule-CODE`` when given)."""
     parts = [
         f"<h1>Validation of {html.escape(', '.join(report.sources))}</h1>",
         f"<p>As at <strong>{report.as_at.isoformat()}</strong> "
-        f"({html.escape(_AS_AT_SOURCES.get(report.as_at_source, report.as_at_source))}).</p>",
-        f'<p class="summary">{html.escape(report.summary())}.</p>',
+        f"({html.escape(report.as_at_reason)}).</p>",
+        f'<p class="summary"><strong>{html.escape(report.headline())}</strong> '
+        f"({html.escape(report.summary())}).</p>",
     ]
+    if rules_url:
+        parts.append(f"<p>Each rule is explained at {_link(rules_url, rules_url)}.</p>")
     if report.missing_reference:
         parts.append(
             "<p>Reference data missing: "
             + html.escape(", ".join(report.missing_reference))
             + "</p>"
         )
-    for _group, label, findings in report.groups():
-        parts.append(f"<section><h2>{html.escape(label)}</h2><table>")
-        parts.append(
-            "<tr><th>Severity</th><th>What is wrong</th><th>Where</th><th>Why</th>"
-            "<th>How to fix it</th></tr>"
-        )
+    for severity, findings in report.by_severity():
+        one, many = SEVERITY_NAMES[severity]
+        heading = f"{len(findings)} {one if len(findings) == 1 else many}"
+        parts.append(f'<section class="{severity}"><h2>{html.escape(heading.capitalize())}</h2>')
         for f in findings:
-            why = "<br>".join(_link(p.iri, p.citation) for p in f.provisions)
+            code = html.escape(f.rule)
+            if rules_url and rules_url.startswith(("https://", "http://")):
+                code = _link(f"{rules_url}#rule-{f.rule}", f.rule)
+            why = "; ".join(_link(p.iri, p.citation) for p in f.provisions)
+            rows = [("What is wrong", html.escape(f.message))]
+            if f.file or f.focus_label:
+                rows.append(("Where", html.escape(f"{f.where} ({f.focus_label})")))
+            if why:
+                rows.append(("Why", why))
+            if f.fix:
+                rows.append(("How to fix it", html.escape(f.fix)))
+            word = SEVERITY_NAMES[f.severity][0]
             parts.append(
-                f'<tr class="{html.escape(f.severity)}"><td>{_LABELS[f.severity]} '
-                f"{html.escape(f.rule)}</td><td>{html.escape(f.message)}</td>"
-                f"<td>{html.escape(f.where)}</td><td>{why}</td><td>{html.escape(f.fix)}</td></tr>"
+                f"<article><h3>{html.escape(f.title or f.rule)} <small>({word}, "
+                f"rule {code}; {html.escape(f.group_label)})</small></h3><dl>"
+                + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
+                + "</dl></article>"
             )
-        parts.append("</table></section>")
+        parts.append("</section>")
     return "\n".join(parts) + "\n"

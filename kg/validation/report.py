@@ -13,6 +13,18 @@ import pyoxigraph as ox
 from kg.validation.namespaces import PREFIXES, RDF_TYPE, RDFS, SGV, SH, XSD
 
 SEVERITY_ORDER = {"violation": 0, "warning": 1, "info": 2}
+#: Where the date of a validation came from, in words.
+AS_AT_SOURCES = {
+    "option": "as requested",
+    "configuration": "the configuration's date",
+    "today": "today; the configuration gives no date",
+}
+#: How each severity is named to a reader, one and many.
+SEVERITY_NAMES = {
+    "violation": ("violation", "violations"),
+    "warning": ("warning", "warnings"),
+    "info": ("note", "notes"),
+}
 SEVERITY_IRIS = {"violation": SH + "Violation", "warning": SH + "Warning", "info": SH + "Info"}
 
 
@@ -57,6 +69,17 @@ class Finding:
         data["provisions"] = [asdict(p) for p in self.provisions]
         return data
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Finding:
+        fields = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        fields["provisions"] = tuple(Provision(**p) for p in data.get("provisions", ()))
+        return cls(**fields)
+
+    @property
+    def position(self) -> tuple[int, str, int]:
+        """Where it is, for sorting: findings with a place in a file first, by file and line."""
+        return (self.file is None, self.file or "", self.line or 0)
+
 
 @dataclass
 class ValidationReport:
@@ -75,6 +98,10 @@ class ValidationReport:
     #: the standard SHACL validation report, as triples
     report_triples: list[ox.Triple] = field(default_factory=list, repr=False)
     seconds: float = 0.0
+
+    @property
+    def as_at_reason(self) -> str:
+        return AS_AT_SOURCES.get(self.as_at_source, self.as_at_source)
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -104,12 +131,29 @@ class ValidationReport:
         return 0 if self.ok else 1
 
     def summary(self) -> str:
-        def n(count: int, word: str) -> str:
-            return f"{count} {word}{'' if count == 1 else 's'}"
+        return ", ".join(_counted(self.count(s), s) for s in SEVERITY_NAMES)
 
-        return ", ".join(
-            [n(self.violations, "violation"), n(self.warnings, "warning"), n(self.infos, "note")]
-        )
+    def headline(self) -> str:
+        """How many problems, in a few words: "2 violations and 1 note", "No problems found"."""
+        parts = [_counted(self.count(s), s) for s in SEVERITY_NAMES if self.count(s)]
+        if not parts:
+            return "No problems found"
+        return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+    def by_severity(self) -> list[tuple[str, list[Finding]]]:
+        """Findings by severity (violations first), each ordered by file and line.
+
+        Only the severities that occur; the order a reader should act in.
+        """
+        out: list[tuple[str, list[Finding]]] = []
+        for severity in sorted(SEVERITY_ORDER, key=SEVERITY_ORDER.__getitem__):
+            found = sorted(
+                (f for f in self.findings if f.severity == severity),
+                key=lambda f: (*f.position, f.rule),
+            )
+            if found:
+                out.append((severity, found))
+        return out
 
     def groups(self) -> list[tuple[str, str, list[Finding]]]:
         """Findings grouped by body (group IRI, label, findings), in report order."""
@@ -137,6 +181,18 @@ class ValidationReport:
             "findings": [f.to_dict() for f in self.findings],
         }
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ValidationReport:
+        """The report from :meth:`to_dict` (or :func:`report_view`), without its triples."""
+        return cls(
+            as_at=date.fromisoformat(data["as_at"]),
+            as_at_source=data["as_at_source"],
+            sources=list(data["sources"]),
+            findings=[Finding.from_dict(f) for f in data["findings"]],
+            reference_files=list(data.get("reference_files", [])),
+            missing_reference=list(data.get("missing_reference", [])),
+        )
+
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
 
@@ -160,6 +216,11 @@ _SH = {
         "value",
     )
 }
+
+
+def _counted(count: int, severity: str) -> str:
+    one, many = SEVERITY_NAMES[severity]
+    return f"{count} {one if count == 1 else many}"
 
 
 def shacl_report_triples(
@@ -241,8 +302,24 @@ def report_view(report: ValidationReport) -> dict[str, Any]:
     data = report.to_dict()
     data["reference_files"] = [Path(f).name for f in data.get("reference_files", [])]
     data["summary_text"] = report.summary()
+    data["headline"] = report.headline()
+    data["as_at_reason"] = report.as_at_reason
     data["groups"] = [
         {"group": g, "label": label, "findings": [f.to_dict() | {"where": f.where} for f in fs]}
         for g, label, fs in report.groups()
     ]
+    data["sections"] = [
+        {
+            "severity": severity,
+            "id": SEVERITY_NAMES[severity][1],
+            "label": SEVERITY_NAMES[severity][1 if len(fs) != 1 else 0].capitalize(),
+            "count": len(fs),
+            "findings": [f.to_dict() | {"where": f.where} for f in fs],
+        }
+        for severity, fs in report.by_severity()
+    ]
     return data
+
+
+#: The keys :func:`report_view` adds for display; the report itself is the rest.
+VIEW_KEYS = ("summary_text", "headline", "as_at_reason", "groups", "sections")

@@ -150,7 +150,7 @@ def test_yasgui_runs_a_competency_query(page: Any, live_server: str) -> None:
     assert probe.status == 200, f"/sparql does not answer: {probe.status} {probe.text()[:200]}"
     page.goto("/query")
     page.wait_for_selector(".yasqe .CodeMirror")
-    page.click("button[data-example]:has-text('cq11-smb-commitments')")
+    page.get_by_role("button", name=re.compile("What has the MAPPA SMB committed")).click()
     page.click(".yasqe_queryButton")
     page.wait_for_selector(".yasr .dataTable, .yasr table", timeout=15000)
     assert "share strategic information" in page.inner_text(".yasr")
@@ -172,7 +172,7 @@ def test_yasgui_results_are_accessible(page: Any, real_store: Any) -> None:
     )
     page.goto("/query")
     page.wait_for_selector(".yasqe .CodeMirror")
-    page.click("button[data-example]:has-text('cq11-smb-commitments')")
+    page.get_by_role("button", name=re.compile("What has the MAPPA SMB committed")).click()
     page.click(".yasqe_queryButton")
     page.wait_for_selector(".yasr table", timeout=15000)
     assert "SMB (a)" in page.inner_text(".yasr")

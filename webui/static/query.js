@@ -6,12 +6,45 @@
   if (!el || !configEl || typeof Yasgui !== "function") { return; }
   var config = JSON.parse(configEl.textContent);
   var endpoint = new URL(config.endpoint, window.location.href).href;
+
+  // An IRI in the results: its prefixed name (by the query's prefixes, then the
+  // project's), else the address without its scheme; never in angle brackets. The full
+  // IRI is its title (on hover) and the graph's own resources link to their pages here.
+  function shortName(iri, prefixes) {
+    var best = "";
+    Object.keys(prefixes || {}).forEach(function (p) {
+      var ns = prefixes[p];
+      if (ns && iri.indexOf(ns) === 0 && ns.length > (best ? prefixes[best].length : 0)) { best = p; }
+    });
+    if (best) { return best + ":" + iri.slice(prefixes[best].length); }
+    return iri.replace(/^https?:\/\/(www\.)?/, "");
+  }
+  function pageFor(iri) {
+    var local = (config.local || []).some(function (ns) { return iri.indexOf(ns) === 0; });
+    return local ? "/resource?iri=" + encodeURIComponent(iri) : iri;
+  }
+  var Table = Yasgui.Yasr && Yasgui.Yasr.plugins && Yasgui.Yasr.plugins.table;
+  if (Table) {
+    // YASR's table renderer, with the link built as DOM (so escaped) and only for http(s)
+    Table.prototype.getUriLinkFromBinding = function (binding, prefixes) {
+      var iri = String(binding.value);
+      var web = /^https?:\/\//.test(iri);
+      var node = document.createElement(web ? "a" : "span");
+      node.className = "iri";
+      node.textContent = shortName(iri, prefixes);
+      node.title = iri;
+      if (web) { node.href = pageFor(iri); }
+      return node.outerHTML;
+    };
+  }
+
   var yasgui = new Yasgui(el, {
     requestConfig: { endpoint: endpoint, method: "POST" },
     copyEndpointOnNewTab: true,
     endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; } },
     persistenceId: null,
-    yasqe: { value: config.default }
+    yasqe: { value: config.default },
+    yasr: { prefixes: config.prefixes || {} }
   });
   // Labels for the controls YASGUI leaves unlabelled.
   function label() {
@@ -25,6 +58,28 @@
     el.querySelectorAll("input.autocomplete").forEach(function (i) {
       i.setAttribute("aria-label", "SPARQL endpoint");
     });
+    // Run and share sit in a bar above the query, not over its text (still inside
+    // .yasqe, where YASGUI's own styles for them apply)
+    el.querySelectorAll(".CodeMirror > .yasqe_buttons").forEach(function (buttons) {
+      var yasqe = buttons.closest(".yasqe");
+      buttons.classList.add("app-yasqe-toolbar");
+      yasqe.insertBefore(buttons, yasqe.firstChild);
+    });
+    // The results scroll inside their own box (sideways and down, under a sticky
+    // header): a labelled region that the keyboard can reach
+    el.querySelectorAll(".yasr_results:not([role])").forEach(function (r) {
+      r.setAttribute("role", "region");
+      r.setAttribute("aria-label", "Query results");
+      r.setAttribute("tabindex", "0");
+    });
+    // the row-number column's header is empty in YASR: name it for screen readers
+    el.querySelectorAll(".yasr_results thead th").forEach(function (th) {
+      if (th.textContent.trim()) { return; }
+      var name = document.createElement("span");
+      name.className = "govuk-visually-hidden";
+      name.textContent = "Row";
+      th.appendChild(name);
+    });
   }
   label();
   yasgui.on("tabChange", label);
@@ -34,7 +89,7 @@
   new MutationObserver(function () {
     label();
     el.querySelectorAll(".yasr select, .yasr input").forEach(function (c) {
-      if (c.getAttribute("aria-label") || (c.id && document.querySelector("label[for='" + c.id + "']"))) { return; }
+      if (c.getAttribute("aria-label") || c.closest("label") || (c.id && document.querySelector("label[for='" + c.id + "']"))) { return; }
       var key = Object.keys(names).find(function (k) { return c.classList.contains(k); });
       c.setAttribute("aria-label", key ? names[key] : (c.getAttribute("placeholder") || c.name || "Results option"));
     });

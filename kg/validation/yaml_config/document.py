@@ -97,6 +97,9 @@ def convert(
         line = mark.line + 1 if mark else None
         column = mark.column + 1 if mark else None
         problem = e.problem or e.context or "invalid YAML"
+        if e.problem and e.context and e.context_mark and e.context_mark.line + 1 != line:
+            # an unclosed quote or bracket is found where the text ends: say where it began
+            problem += f", {e.context} at line {e.context_mark.line + 1}"
         raise ConfigurationError(
             f"invalid YAML: {problem}", file=name, line=line, column=column
         ) from None
