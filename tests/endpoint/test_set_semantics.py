@@ -213,3 +213,25 @@ def test_downloads_hold_the_named_graphs_only(restated: Settings) -> None:
     quads = list(ox.parse(download(store, restated, "all", "nq"), format=ox.RdfFormat.N_QUADS))
     assert quads and all(isinstance(q.graph_name, ox.NamedNode) for q in quads)
     assert len(quads) == sum(quad_counts(store).values())
+
+
+def test_every_graph_as_default_graph_uri_is_the_default_graph(served: Server) -> None:
+    """What kg.remote sends: all our graphs as default-graph-uri and named-graph-uri."""
+    _, _, body = http("GET", served.url + "/void", headers={"Accept": "text/turtle"})
+    void = Graph().parse(data=body, format="turtle")
+    graphs = sorted(
+        str(o)
+        for o in void.objects(None, URIRef("http://www.w3.org/ns/sparql-service-description#name"))
+    )
+    assert set(STATING) <= set(graphs)
+    everything = [*graphs, "http://example.org/not-in-the-store"]
+    count = _count(served, COUNT_ALL, default_graph_uri=everything, named_graph_uri=graphs)
+    assert count == _count(served, COUNT_ALL)
+    assert _count(served, COUNT_LABEL, default_graph_uri=everything) == 1
+    rows = _select(
+        served,
+        f"SELECT ?g WHERE {{ GRAPH ?g {{ {THE_LABEL} }} }} ORDER BY ?g",
+        default_graph_uri=everything,
+        named_graph_uri=STATING[:2],
+    )
+    assert [r["g"] for r in rows] == sorted(STATING[:2])
