@@ -15,13 +15,16 @@ graphs) it prints medians over interleaved runs of:
   - ``distinct``: the union, with the query's first ``SELECT`` made ``SELECT
     DISTINCT`` (right only when the query wants a set; shown for its cost);
 
-  with the rows each returns;
+  and the first two again on the on-disk store (RocksDB, ``store_mode = disk``), with
+  the rows each returns;
 * **several default graphs** (``default-graph-uri`` x N): Oxigraph's list (a triple
   once per graph) against the merge copied into memory (kg/endpoint/dataset.py);
 * **build**: writing the store with and without the default graph (the ``write``
   step of ``kg build``, interleaved), and its size on disk.
 
-Stores are held in memory as ``kg serve`` holds them. Usage::
+The in-memory stores are loaded in the on-disk store's order, as ``kg serve`` loads
+them. The figures of 2026-12-06 are in docs/endpoint.md ("The default graph: set
+semantics"). Usage::
 
     python bench/set_semantics_bench.py [--sizes real,100k,1m] [--runs 5]
 """
