@@ -24,7 +24,10 @@ from kg.endpoint.guard import tokens
 
 def _iri(token: str, base: str) -> str:
     """An ``<...>`` token as an absolute IRI (an absolute one is kept as it is)."""
-    return urljoin(base, token[1:-1])
+    try:
+        return urljoin(base, token[1:-1])
+    except ValueError:  # not an IRI: the engine reports it, with its place
+        return token[1:-1]
 
 
 def dataset_clause(text: str, base: str) -> tuple[list[str], list[str]]:
@@ -81,10 +84,16 @@ def dataset_for(
         default_graphs, named_graphs = (tuple(g) for g in dataset_clause(query, base))
     defaults = tuple(dict.fromkeys(default_graphs or ()))
     named_iris = tuple(dict.fromkeys(named_graphs or ()))
-    named = [ox.NamedNode(g) for g in named_iris]
+    try:
+        named = [ox.NamedNode(g) for g in named_iris]
+        nodes = [ox.NamedNode(g) for g in defaults]
+    except ValueError:
+        # a FROM that is no IRI (the protocol's are checked before): the engine parses
+        # the query and reports the error with its place
+        return store, {}
     if len(defaults) <= 1:
         # one graph is a set already; the protocol's dataset replaces the query's FROM
-        return store, {"default_graph": [ox.NamedNode(g) for g in defaults], "named_graphs": named}
+        return store, {"default_graph": nodes, "named_graphs": named}
     existing = {g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)}
     if existing <= set(defaults):
         # every graph of the store (kg.remote names them all): the merge is the

@@ -235,3 +235,18 @@ def test_every_graph_as_default_graph_uri_is_the_default_graph(served: Server) -
         named_graph_uri=STATING[:2],
     )
     assert [r["g"] for r in rows] == sorted(STATING[:2])
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * FROM <http://a/> FROM <//[::1> WHERE { ?s ?p ?o }",
+        "SELECT * FROM <http://a/> FROM x:y WHERE { ?s ?p ?o }",
+    ],
+)
+def test_a_bad_from_of_several_is_a_400_with_its_place(served: Server, query: str) -> None:
+    status, headers, body = http("GET", served.sparql, params={"query": query})
+    assert status == 400, body
+    assert headers["content-type"].startswith("text/plain")
+    assert b"not valid SPARQL" in body and b"line 1" in body, body
+    assert b"Traceback" not in body
