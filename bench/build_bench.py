@@ -1,12 +1,15 @@
 """Time `kg build` from nothing: median and spread over several runs, with the steps.
 
     .venv/bin/python bench/build_bench.py [--runs 5] [--compare-integrity]
+    .venv/bin/python bench/build_bench.py --compare-tree ../main   # this code vs another
 
 Each run builds the repository's ontology/ and data/ into a fresh temporary store
 directory, in a subprocess (so Java start-up and imports count, as for a user).
 With --compare-integrity, each run is a pair, in alternating order: one build with
 the integrity rules of queries/integrity and one without (KG_INTEGRITY_DIR pointing at
 an empty folder), so the cost of the rules is measured side by side on a shared machine.
+With --compare-tree DIR, each pair is one build by this checkout's code and one by the
+code of another checkout DIR (e.g. the main branch), both of this checkout's data.
 """
 
 from __future__ import annotations
@@ -24,12 +27,15 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 
 
-def one_build(store_dir: Path, integrity_dir: Path | None = None) -> tuple[float, dict[str, float]]:
+def one_build(
+    store_dir: Path, integrity_dir: Path | None = None, code: Path = REPO
+) -> tuple[float, dict[str, float]]:
     env = {**os.environ, "KG_HOME": str(REPO), "KG_STORE_DIR": str(store_dir)}
+    env["PYTHONPATH"] = str(code)  # whose kg package runs (not the installed one)
     if integrity_dir is not None:
         env["KG_INTEGRITY_DIR"] = str(integrity_dir)
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "kg", "build", "--quiet"], env=env, check=True)
+    subprocess.run([sys.executable, "-m", "kg", "build", "--quiet"], env=env, cwd=code, check=True)
     elapsed = time.perf_counter() - started
     manifest = json.loads((store_dir / "manifest.json").read_text())
     return elapsed, manifest["durations_seconds"]
@@ -56,8 +62,15 @@ def main() -> None:
         action="store_true",
         help="pairs of builds with and without the integrity rules, interleaved",
     )
+    parser.add_argument(
+        "--compare-tree",
+        type=Path,
+        help="pairs of builds by this checkout's code and by DIR's code, interleaved",
+    )
     args = parser.parse_args()
     variants = ["with integrity rules", "without"] if args.compare_integrity else ["build"]
+    if args.compare_tree:
+        variants = ["this tree", str(args.compare_tree.resolve())]
     walls: dict[str, list[float]] = {v: [] for v in variants}
     steps: dict[str, dict[str, list[float]]] = {v: {} for v in variants}
     with tempfile.TemporaryDirectory(prefix="kg-bench-empty-") as empty:
@@ -66,7 +79,9 @@ def main() -> None:
             for variant in order:
                 with tempfile.TemporaryDirectory(prefix="kg-bench-") as tmp:
                     wall, durations = one_build(
-                        Path(tmp) / "store", Path(empty) if variant == "without" else None
+                        Path(tmp) / "store",
+                        Path(empty) if variant == "without" else None,
+                        Path(variant) if args.compare_tree and variant != "this tree" else REPO,
                     )
                 walls[variant].append(wall)
                 for step, seconds in durations.items():

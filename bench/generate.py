@@ -67,7 +67,8 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from kg.config import GRAPH_BASE, INFERRED_GRAPH, ONTOLOGY_GRAPH, SG, SGD, Settings  # noqa: E402
-from kg.store import db_checksums  # noqa: E402
+from kg.dataset import named_quads  # noqa: E402
+from kg.store import MANIFEST_FORMAT, db_checksums, write_db  # noqa: E402
 
 #: Graphs that are national: never copied (the geography is followed, not copied).
 SHARED_GRAPHS = {
@@ -456,26 +457,20 @@ def write_store(
     (out / "store").unlink(missing_ok=True)
     version.mkdir()
     started = time.perf_counter()
-    store = ox.Store(str(version / "db"))
-    store.bulk_extend(quads)
-    store.flush()
-    store.optimize()
+    # as kg build writes it: the named graphs and the distinct default graph
+    counts, default_triples = write_db(quads, version / "db")
     seconds = time.perf_counter() - started
-    counts = {
-        str(row["g"].value): int(row["n"].value)
-        for row in store.query(
-            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
-        )
-    }
+    store = ox.Store.read_only(str(version / "db"))
     read_model = _save_read_model(store, version)
     del store
     manifest = {
-        "format": 1,
+        "format": MANIFEST_FORMAT,
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "generated_by": "bench/generate.py",
         "base": source,
         "graphs": counts,
         "total_quads": sum(counts.values()),
+        "default_graph_triples": default_triples,
         "db_files": db_checksums(version / "db"),  # kg serve verifies them
         "durations_seconds": {"load": round(seconds, 3), **read_model},
         **(describe() if describe else {}),
@@ -505,7 +500,8 @@ def generator_for(base_store: Path, copy_statutes: bool = False) -> Generator:
     if not db.is_dir():
         raise SystemExit(f"no built store at {base_store}; run `kg build` first")
     store = ox.Store.read_only(str(db))
-    quads = list(store.quads_for_pattern(None, None, None, None))
+    # the named graphs: the default graph is derived from them again when written
+    quads = list(named_quads(store.quads_for_pattern(None, None, None, None)))
     return Generator(quads, Geography.read(store), copy_statutes=copy_statutes)
 
 

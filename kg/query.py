@@ -699,10 +699,11 @@ def run_query(
     query: LoadedQuery,
     overrides: Mapping[str, str] | None = None,
 ) -> QueryResult:
-    """Run ``query`` on the union of all named graphs and read the whole result."""
+    """Run ``query`` on the store's default graph (each distinct triple of the named
+    graphs once, :mod:`kg.dataset`) and read the whole result."""
     bindings = resolve_bindings(query, overrides)
     try:
-        raw = store.query(bind_values(query.text, bindings), use_default_graph_as_union=True)
+        raw = store.query(bind_values(query.text, bindings))
         return _read_result(raw)
     except (SyntaxError, RuntimeError, OSError, ValueError) as e:
         raise _query_error(e, query) from None

@@ -281,9 +281,9 @@ class RemoteStore:
         if has_dataset_clause or self.dataset == "server":
             return None, None
         graphs = self.graphs()
-        if use_default_graph_as_union:
-            return graphs, graphs
-        return [], graphs  # the (empty) default graph of our store, and our graphs
+        # with or without the union flag: our store's default graph is the merge of our
+        # graphs (kg.dataset), and the server merges the default-graph-uri graphs
+        return graphs, graphs
 
     # -- pyoxigraph.Store's interface
 

@@ -26,7 +26,7 @@ import platform
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,6 +37,7 @@ import pyoxigraph as ox
 from kg import __version__
 from kg.checks import load_checks, locate, raise_for_problems, run_checks
 from kg.config import INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES, Settings
+from kg.dataset import COUNT_DEFAULT_GRAPH, with_default_graph
 from kg.errors import BuildLockedError, StoreCorruptError, StoreMissingError
 from kg.load import load_inputs
 from kg.rules import apply_rules, load_rules
@@ -48,7 +49,8 @@ except ImportError:  # pragma: no cover - not POSIX
 
 MANIFEST_NAME = "manifest.json"
 DB_DIRNAME = "db"
-MANIFEST_FORMAT = 1
+# 2: the default graph holds each distinct triple once (kg.dataset)
+MANIFEST_FORMAT = 2
 
 Progress = Callable[[str], None]
 
@@ -184,6 +186,12 @@ def verify_store(settings: Settings) -> dict[str, Any]:
     # one version throughout, even if a build publishes another meanwhile
     version = settings.with_(store_dir=Path(os.path.realpath(settings.store_dir)))
     manifest = read_manifest(version)
+    if manifest.get("format", 1) < MANIFEST_FORMAT:
+        raise StoreCorruptError(
+            f"the store at {settings.relative(settings.store_dir)} was built by an older "
+            "version (its default graph is not the set of the named graphs' triples); "
+            "rebuild it with `kg build`"
+        )
     expected = manifest.get("db_files")
     db = version.store_dir / DB_DIRNAME
     where = settings.relative(settings.store_dir / DB_DIRNAME)
@@ -214,6 +222,21 @@ def quad_counts(store: ox.Store) -> dict[str, int]:
     """Number of quads in each named graph (IRI -> count), sorted by graph."""
     query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
     return {str(row["g"].value): int(row["n"].value) for row in store.query(query)}
+
+
+def write_db(quads: Iterable[ox.Quad], db: Path) -> tuple[dict[str, int], int]:
+    """Bulk-load ``quads`` (named graphs) into a new database at ``db``, with the
+    default graph holding each distinct triple once (:mod:`kg.dataset`), and close it.
+
+    Returns the quads per named graph and the triples of the default graph.
+    """
+    disk = ox.Store(str(db))
+    disk.bulk_extend(with_default_graph(quads))
+    counts = quad_counts(disk)
+    default_triples = int(next(iter(disk.query(COUNT_DEFAULT_GRAPH)))["n"].value)  # type: ignore[index]
+    disk.flush()
+    del disk  # closes the database: its files are final from here on
+    return counts, default_triples
 
 
 def build_store(settings: Settings, progress: Progress = _quiet) -> BuildResult:
@@ -346,12 +369,10 @@ def build_store(settings: Settings, progress: Progress = _quiet) -> BuildResult:
             durations["read_model"] = time.perf_counter() - t
 
             t = time.perf_counter()
-            disk = ox.Store(str(tmp_dir / DB_DIRNAME))
-            disk.bulk_extend(store.quads_for_pattern(None, None, None, None))
+            counts, default_triples = write_db(
+                store.quads_for_pattern(None, None, None, None), tmp_dir / DB_DIRNAME
+            )
             del store
-            counts = quad_counts(disk)
-            disk.flush()
-            del disk  # closes the database: its files are final from here on
             durations["write"] = time.perf_counter() - t
             durations["total"] = time.perf_counter() - started
 
@@ -380,6 +401,7 @@ def build_store(settings: Settings, progress: Progress = _quiet) -> BuildResult:
                 "reasoner": {**reasoner, "inferred_added": len(new_inferred)},
                 "graphs": counts,
                 "total_quads": sum(counts.values()),
+                "default_graph_triples": default_triples,
                 "db_files": db_checksums(tmp_dir / DB_DIRNAME),
                 "search_index": search_index,
                 "durations_seconds": {k: round(v, 3) for k, v in durations.items()},

@@ -31,6 +31,8 @@ EVIDENCE_DOCUMENT = ox.NamedNode(SG + "EvidenceDocument")
 OFFICIAL = ox.NamedNode(SG + "officialCopy")
 UNOFFICIAL = ox.NamedNode(SG + "unofficialCopy")
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+#: the built store's default graph: each distinct triple once, however many graphs state it
+DEFAULT = ox.DefaultGraph()
 LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 
 #: Hosts that carry copies of other publishers' documents: never an official copy.
@@ -89,40 +91,40 @@ def _host(url: str) -> str:
 
 
 def test_every_evidence_is_a_labelled_evidence_document(store: ox.Store) -> None:
-    quads = list(store.quads_for_pattern(None, EVIDENCE, None))
+    quads = list(store.quads_for_pattern(None, EVIDENCE, None, DEFAULT))
     assert len(quads) > 400
     bad = set()
     for q in quads:
         doc = q.object
         if not (isinstance(doc, ox.NamedNode) and doc.value.startswith(SGD + "evidence-")):
             bad.add((q.subject.value, str(doc)))
-        elif not list(store.quads_for_pattern(doc, RDF_TYPE, EVIDENCE_DOCUMENT)) or not list(
-            store.quads_for_pattern(doc, LABEL, None)
-        ):
+        elif not list(
+            store.quads_for_pattern(doc, RDF_TYPE, EVIDENCE_DOCUMENT, DEFAULT)
+        ) or not list(store.quads_for_pattern(doc, LABEL, None, DEFAULT)):
             bad.add((q.subject.value, doc.value))
     assert not bad, sorted(bad)[:10]
 
 
 def test_every_document_has_an_official_copy_or_says_why_not(store: ox.Store) -> None:
-    docs = {q.subject for q in store.quads_for_pattern(None, RDF_TYPE, EVIDENCE_DOCUMENT)}
+    docs = {q.subject for q in store.quads_for_pattern(None, RDF_TYPE, EVIDENCE_DOCUMENT, DEFAULT)}
     assert len(docs) > 90
     note = ox.NamedNode(SG + "officialCopyNote")
     missing = [
         d.value
         for d in docs
-        if not list(store.quads_for_pattern(d, OFFICIAL, None))
-        and not list(store.quads_for_pattern(d, note, None))
+        if not list(store.quads_for_pattern(d, OFFICIAL, None, DEFAULT))
+        and not list(store.quads_for_pattern(d, note, None, DEFAULT))
     ]
     assert missing == []
 
 
 def test_no_official_copy_is_on_a_mirror(store: ox.Store) -> None:
-    officials = [q.object.value for q in store.quads_for_pattern(None, OFFICIAL, None)]
+    officials = [q.object.value for q in store.quads_for_pattern(None, OFFICIAL, None, DEFAULT)]
     assert officials
     on_mirrors = [u for u in officials if any(m in _host(u) for m in MIRROR_HOSTS)]
     assert on_mirrors == []
     # ... and every mirror address of the fact sheet is kept, as an unofficial copy
-    unofficial = [q.object.value for q in store.quads_for_pattern(None, UNOFFICIAL, None)]
+    unofficial = [q.object.value for q in store.quads_for_pattern(None, UNOFFICIAL, None, DEFAULT)]
     for mirror in ("15huv.group", "ittrading-hk.tech", "scribd.com", "acthub.uk", "herokuapp.com"):
         assert any(mirror in _host(u) for u in unofficial), mirror
 
@@ -132,7 +134,8 @@ def test_known_documents_link_their_official_publisher(
     store: ox.Store, local: str, official: str
 ) -> None:
     found = [
-        q.object.value for q in store.quads_for_pattern(ox.NamedNode(SGD + local), OFFICIAL, None)
+        q.object.value
+        for q in store.quads_for_pattern(ox.NamedNode(SGD + local), OFFICIAL, None, DEFAULT)
     ]
     assert found == [official]
 
@@ -140,7 +143,7 @@ def test_known_documents_link_their_official_publisher(
 def test_bailii_mirrors_are_unofficial_copies_of_the_instruments(store: ox.Store) -> None:
     def copies(local: str) -> list[str]:
         node = ox.NamedNode(SGD + local)
-        return [q.object.value for q in store.quads_for_pattern(node, UNOFFICIAL, None)]
+        return [q.object.value for q in store.quads_for_pattern(node, UNOFFICIAL, None, DEFAULT)]
 
     assert copies("evidence-uksi-2006-90") == [
         "https://247215.ittrading-hk.tech/uk/legis/num_reg/2006/20060090.html"

@@ -153,7 +153,6 @@ def geo(real_store: Settings) -> Geo:
           OPTIONAL { ?area sg:latestEnd ?le }
         }
         """,
-        use_default_graph_as_union=True,
     )
     collected: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for row in rows:
@@ -194,12 +193,13 @@ def geo(real_store: Settings) -> Geo:
           BIND(EXISTS { ?body sg:ofKind sgd:kind-chief-officer-of-police } AS ?police)
         }
         """,
-        use_default_graph_as_union=True,
     ):
         target = forces if row["police"].value == "true" else councils
         target[row["area"].value].add(row["body"].value)
     police_areas_of: dict[str, set[str]] = defaultdict(set)
-    for q in store.quads_for_pattern(None, ox.NamedNode(SG + "policeArea"), None):
+    for q in store.quads_for_pattern(
+        None, ox.NamedNode(SG + "policeArea"), None, ox.DefaultGraph()
+    ):
         police_areas_of[q.subject.value].add(q.object.value)
     return Geo(places, councils, forces, police_areas_of)
 
@@ -397,7 +397,6 @@ def test_every_geography_fact_has_a_source_and_a_status(real_store: Settings) ->
               FILTER NOT EXISTS { ?x sg:source ?s . ?x sg:verificationStatus ?v }
             }
             """,
-            use_default_graph_as_union=True,
         )
     )
     assert [r["x"].value for r in missing] == []

@@ -27,7 +27,9 @@ def store(real_store: Settings) -> ox.Store:
 
 def _objects(store: ox.Store, s: str | ox.NamedNode, p: str, graph=None) -> list:
     subject = s if isinstance(s, ox.NamedNode) else ox.NamedNode(s)
-    return [q.object for q in store.quads_for_pattern(subject, ox.NamedNode(p), None, graph)]
+    # no graph: the default graph, each distinct triple once
+    where = ox.DefaultGraph() if graph is None else graph
+    return [q.object for q in store.quads_for_pattern(subject, ox.NamedNode(p), None, where)]
 
 
 def test_ontology_header_for_documentation_tools(store: ox.Store) -> None:
@@ -89,7 +91,10 @@ def test_unverified_facts_carry_their_status(store: ox.Store, local: str, why: s
 
 def test_every_discrepancy_of_the_fact_sheet_is_recorded_with_both_sides(store: ox.Store) -> None:
     discrepancies = [
-        q.subject for q in store.quads_for_pattern(None, RDF_TYPE, ox.NamedNode(SG + "Discrepancy"))
+        q.subject
+        for q in store.quads_for_pattern(
+            None, RDF_TYPE, ox.NamedNode(SG + "Discrepancy"), ox.DefaultGraph()
+        )
     ]
     codes = {_objects(store, d, SG + "discrepancyCode")[0].value for d in discrepancies}
     assert codes == {f"D{n}" for n in range(1, 15)}

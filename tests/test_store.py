@@ -37,8 +37,13 @@ def test_built_store_has_named_graphs_and_inferences(basic_store):
     # from HermiT (defined class) and then from the subclass rule (its superclasses)
     assert ox.Quad(la_duty, RDF_TYPE, ox.NamedNode(SG + "LocalAuthorityDuty"), inferred) in store
     assert ox.Quad(la_duty, RDF_TYPE, ox.NamedNode(SG + "Duty"), inferred) in store
-    # nothing in the default graph
-    assert not list(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    # the default graph is the set of the named graphs' triples: each once (kg.dataset)
+    named = {
+        q.triple for g in counts for q in store.quads_for_pattern(None, None, None, ox.NamedNode(g))
+    }
+    default = [q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())]
+    assert len(default) == len(set(default)) and set(default) == named
+    assert read_manifest(basic_store)["default_graph_triples"] == len(named)
 
 
 def test_manifest_records_inputs_counts_and_durations(basic_store):

@@ -53,7 +53,7 @@ def store(real_store: Settings) -> ox.Store:
 
 
 def _select(store: ox.Store, text: str) -> list[dict[str, str]]:
-    solutions = store.query(PREFIXES + text, use_default_graph_as_union=True)
+    solutions = store.query(PREFIXES + text)  # the default graph: each triple once
     names = [v.value for v in solutions.variables]
     return [
         {n: s[n].value for n in names if s[n] is not None}  # type: ignore[index]

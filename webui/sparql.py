@@ -43,6 +43,7 @@ from kg.endpoint.protocol import (
 from kg.endpoint.service_description import SD_PREFIXES, DatasetFacts, service_description
 from kg.endpoint.void import (
     CLASSES_QUERY,
+    DISTINCT_TRIPLES_QUERY,
     LICENSE_QUERY,
     PROPERTIES_QUERY,
     TITLES_QUERY,
@@ -115,6 +116,7 @@ class EmbeddedBackend(_Backend):
         facts = DatasetFacts(
             graphs={g: int(n) for g, n in (manifest.get("graphs") or {}).items()},
             built_at=manifest.get("built_at"),
+            distinct=manifest.get("default_graph_triples"),
         )
         _fill_facts(facts, self.select)
         with self._lock:
@@ -194,6 +196,11 @@ class RemoteBackend(_Backend):
             raise errors.ServiceUnavailableError(str(e)) from None
         facts = DatasetFacts(graphs=counts, source=self.store.url)
         _fill_facts(facts, self.select)
+        try:
+            rows = self.select(DISTINCT_TRIPLES_QUERY)
+            facts.distinct = int(rows[0]["n"].value) if rows and rows[0]["n"] else None
+        except (errors.EndpointError, ValueError) as e:
+            log.warning("dataset description without the distinct triple count: %s", e)
         with self._lock:
             self._facts = (time.monotonic(), facts)
         return facts
@@ -503,8 +510,8 @@ SERVICE_PAGE = """<!doctype html>
 <h1>SPARQL 1.1 endpoint</h1>
 <p>Endpoint: <code>{{ endpoint }}</code>. Read-only: SPARQL Update is refused (403),
 federated queries (<code>SERVICE</code>) are refused (400).
-The default graph is the union of the {{ facts.graphs|length }} named graphs
-({{ facts.total }} triples)
+The default graph is the RDF merge of the {{ facts.graphs|length }} named graphs
+({{ facts.total }} distinct triples)
 {%- if backend == "remote" %}, served from {{ data_source }}{% endif %}.</p>
 <p>Dataset description (VoID): <a href="{{ void_url }}">{{ void_url }}</a>.
 This description as RDF: <a href="?format=turtle">Turtle</a>,

@@ -220,7 +220,8 @@ def _run(store: ox.Store, settings: Settings, name: str) -> Iterable[tuple[Node 
     if isinstance(store, ox.Store):
         # an embedded store: read the solutions as they come (tuple(solution) is about
         # twice as fast as looking each variable up, on a read model of 100k rows)
-        for solution in store.query(query.text, use_default_graph_as_union=True):
+        # the default graph: each distinct triple once (kg.dataset)
+        for solution in store.query(query.text):
             yield tuple(node(t) for t in solution)  # type: ignore[attr-defined]
         return
     result = run_query(store, query)

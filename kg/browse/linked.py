@@ -11,6 +11,7 @@ import pyoxigraph as ox
 from kg.browse.catalog import RDF_TYPE, RDFS, Catalog, Lit, pages_query_path
 from kg.browse.common import NotFoundError
 from kg.config import INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES, SG, Settings
+from kg.dataset import named_quads
 from kg.query import load_query, run_query
 
 Json = dict[str, Any]
@@ -64,7 +65,7 @@ def _quads(store: ox.Store, settings: Settings, what: str) -> list[ox.Quad]:
                 quads.append(ox.Quad(q.subject, q.predicate, q.object, graph))
         return quads
     out = []
-    for q in store.quads_for_pattern(None, None, None, None):
+    for q in named_quads(store.quads_for_pattern(None, None, None, None)):
         g = q.graph_name
         name = g.value if isinstance(g, ox.NamedNode) else ""
         if what == "ontology" and name != ONTOLOGY_GRAPH:

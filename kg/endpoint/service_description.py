@@ -49,6 +49,9 @@ class DatasetFacts:
     """What the descriptions say about the data (read from the store or manifest)."""
 
     graphs: dict[str, int] = field(default_factory=dict)  # named graph IRI -> triples
+    # distinct triples of the default graph (a triple in several graphs counts once);
+    # None when unknown, then the sum over the graphs stands in
+    distinct: int | None = None
     built_at: str | None = None
     titles: dict[str, str] = field(default_factory=dict)  # graph IRI -> title
     vocabularies: list[str] = field(default_factory=list)
@@ -59,7 +62,8 @@ class DatasetFacts:
 
     @property
     def total(self) -> int:
-        return sum(self.graphs.values())
+        """Triples in the default graph, the merge of the named graphs."""
+        return self.distinct if self.distinct is not None else sum(self.graphs.values())
 
 
 def _iri(value: str) -> ox.NamedNode:
@@ -101,8 +105,9 @@ def service_description(
         service,
         RDFS + "comment",
         ox.Literal(
-            "Read-only SPARQL 1.1 endpoint. The default graph is the union of the named "
-            "graphs unless default-graph-uri / named-graph-uri (or FROM) say otherwise. "
+            "Read-only SPARQL 1.1 endpoint. The default graph is the RDF merge of the named "
+            "graphs (each distinct triple once) unless default-graph-uri / named-graph-uri "
+            "(or FROM) say otherwise. "
             "SPARQL Update is refused (403) and federated queries (SERVICE) are refused (400).",
             language="en",
         ),
@@ -115,7 +120,11 @@ def service_description(
     add(dataset, SD + "defaultGraph", default_graph)
     add(default_graph, RDF_TYPE, _iri(SD + "Graph"))
     add(default_graph, VOID + "triples", _int(facts.total))
-    add(default_graph, RDFS + "comment", ox.Literal("the union of the named graphs", language="en"))
+    add(
+        default_graph,
+        RDFS + "comment",
+        ox.Literal("the RDF merge of the named graphs: each distinct triple once", language="en"),
+    )
     for index, (graph, count) in enumerate(sorted(facts.graphs.items())):
         named = ox.BlankNode(f"namedGraph{index}")
         description = ox.BlankNode(f"graph{index}")

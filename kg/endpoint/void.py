@@ -32,6 +32,11 @@ LICENSE_QUERY = (
     "SELECT ?license WHERE { ?o a <http://www.w3.org/2002/07/owl#Ontology> ; "
     "<http://purl.org/dc/terms/license> ?license } LIMIT 1"
 )
+#: Distinct triples of the default graph, for an external server (whose default
+#: graph is the merge of ours only if it has set semantics).
+DISTINCT_TRIPLES_QUERY = (
+    "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
+)
 COUNTS_QUERY = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 
 _NAMESPACE_RE = re.compile(r"^(.*[#/])[^#/]*$")

@@ -57,6 +57,7 @@ import pyoxigraph as ox
 
 from kg.config import PREFIXES, Settings
 from kg.endpoint import errors
+from kg.endpoint.dataset import dataset_for
 from kg.endpoint.protocol import (
     BY_NAME,
     GRAPH,
@@ -137,14 +138,16 @@ def run_job(store: Any, job: Job, prefixes: dict[str, str] | None = None) -> Ren
     """
     # relative IRIs in a query resolve against the endpoint's own IRI (the SPARQL 1.1
     # Protocol lets a service choose its base; docs/endpoint.md)
-    kwargs: dict[str, Any] = {"base_iri": QUERY_BASE_IRI}
-    if job.default_graphs is not None or job.named_graphs is not None:
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs or ()]
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs or ()]
-    elif not job.has_dataset_clause:
-        kwargs["use_default_graph_as_union"] = True
-    # else: the query's FROM / FROM NAMED (pyoxigraph ignores them in union mode)
     try:
+        store, kwargs = dataset_for(
+            store,
+            job.query,
+            job.default_graphs,
+            job.named_graphs,
+            job.has_dataset_clause,
+            QUERY_BASE_IRI,
+        )
+        kwargs["base_iri"] = QUERY_BASE_IRI
         result = store.query(job.query, **kwargs)
         if isinstance(result, ox.QueryBoolean):
             return render_boolean(bool(result), _format(job, SOLUTIONS))

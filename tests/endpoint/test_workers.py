@@ -15,6 +15,7 @@ import pytest
 from kg.config import Settings
 from kg.endpoint import errors
 from kg.endpoint.workers import Job, WorkerPool
+from kg.store import write_db
 from tests.endpoint.util import CROSS_PRODUCT, DOUBLING, PATHS, Listener
 
 pytestmark = pytest.mark.slow
@@ -116,18 +117,18 @@ def test_workers_have_no_network(pool: WorkerPool, listener: Listener) -> None:
 def _version(root: Path, name: str, n: int) -> Path:
     version = root / name
     version.mkdir()
-    store = ox.Store(str(version / "db"))
-    store.extend(
-        ox.Quad(
-            ox.NamedNode(f"http://ex/{i}"),
-            ox.NamedNode("http://ex/p"),
-            ox.Literal(str(i)),
-            ox.NamedNode("http://ex/g"),
-        )
-        for i in range(n)
+    write_db(  # as kg build writes it, with the default graph
+        (
+            ox.Quad(
+                ox.NamedNode(f"http://ex/{i}"),
+                ox.NamedNode("http://ex/p"),
+                ox.Literal(str(i)),
+                ox.NamedNode("http://ex/g"),
+            )
+            for i in range(n)
+        ),
+        version / "db",
     )
-    store.flush()
-    del store
     (version / "manifest.json").write_text(json.dumps({"graphs": {"http://ex/g": n}}))
     return version
 

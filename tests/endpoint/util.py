@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import socket
 import subprocess
@@ -11,11 +12,14 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from kg.config import Settings
+from kg.store import DB_DIRNAME, MANIFEST_FORMAT, MANIFEST_NAME, db_checksums, write_db
 from tests.helpers import kg_env
 
 #: Runaway queries (docs: hostile-inputs.md): a cross product over the whole graph,
@@ -157,3 +161,21 @@ class Listener:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/sparql"
+
+
+def publish_store(quads: Iterable[ox.Quad], store_dir: Path) -> None:
+    """Publish ``quads`` at ``store_dir`` in the layout ``kg build`` writes (a version
+    folder with the database, the default graph and a manifest), for ``kg serve``."""
+    version = store_dir.with_name(store_dir.name + ".v-test")
+    version.mkdir(parents=True)
+    counts, default_triples = write_db(quads, version / DB_DIRNAME)
+    manifest = {
+        "format": MANIFEST_FORMAT,
+        "built_at": "2026-01-01T00:00:00+00:00",
+        "graphs": counts,
+        "total_quads": sum(counts.values()),
+        "default_graph_triples": default_triples,
+        "db_files": db_checksums(version / DB_DIRNAME),
+    }
+    (version / MANIFEST_NAME).write_text(json.dumps(manifest), encoding="utf-8")
+    store_dir.symlink_to(version.name)

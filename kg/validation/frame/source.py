@@ -164,7 +164,8 @@ class StoreFrame(FrameSource):
 
     def _query(self, store: ox.Store, name: str, area: str) -> list[ox.QuerySolution]:
         text = bind(self._queries[name], "area", ox.NamedNode(area))
-        return list(store.query(text, use_default_graph_as_union=True))  # type: ignore[arg-type]
+        # the built store's default graph: each distinct triple once (kg.dataset)
+        return list(store.query(text))  # type: ignore[arg-type]
 
     def _read(self, store: ox.Store, area: str) -> Frame:
         frame = Frame(area=area)
