@@ -134,6 +134,10 @@ class Settings:
             on-disk store opened read-only only; least memory).
         cors_origin: ``Access-Control-Allow-Origin`` of ``/sparql`` and ``/void``
             (default ``*``).
+        worker_sandbox: ``required`` (default): query and validation workers run
+            without network (a private network namespace) or not at all, and
+            ``kg serve`` refuses to start (exit 71); ``optional``: run them without
+            it where the kernel refuses (logged).
     """
 
     home: Path
@@ -166,6 +170,7 @@ class Settings:
     worker_memory_mb: int = 2048
     store_mode: str = "memory"
     cors_origin: str = "*"
+    worker_sandbox: str = "required"
 
     def __post_init__(self) -> None:
         home = Path(self.home).resolve()
@@ -203,6 +208,10 @@ class Settings:
                 raise ConfigError(f"setting {name} must be positive, got {getattr(self, name)}")
         if self.store_mode not in ("disk", "memory"):
             raise ConfigError(f"setting store_mode must be disk or memory, got {self.store_mode!r}")
+        if self.worker_sandbox not in ("required", "optional"):
+            raise ConfigError(
+                f"setting worker_sandbox must be required or optional, got {self.worker_sandbox!r}"
+            )
         if self.store_dataset not in ("explicit", "server"):
             raise ConfigError(
                 f"setting store_dataset must be explicit or server, got {self.store_dataset!r}"
@@ -233,7 +242,7 @@ class Settings:
         ``KG_ENDPOINT_WORKERS``, ``KG_LONG_QUERY_AFTER``, ``KG_LONG_QUERIES``,
         ``KG_VALIDATION_WORKERS``, ``KG_VALIDATION_TIMEOUT``,
         ``KG_WORKER_MEMORY_MB``, ``KG_STORE_MODE``,
-        ``KG_CORS_ORIGIN``.
+        ``KG_CORS_ORIGIN``, ``KG_WORKER_SANDBOX``.
         """
         environ = os.environ if environ is None else environ
         overrides: dict[str, object] = {}
@@ -278,6 +287,7 @@ class Settings:
             ("KG_STORE_DATASET", "store_dataset"),
             ("KG_STORE_MODE", "store_mode"),
             ("KG_CORS_ORIGIN", "cors_origin"),
+            ("KG_WORKER_SANDBOX", "worker_sandbox"),
         ):
             if environ.get(var, "").strip():
                 overrides[name] = environ[var].strip()

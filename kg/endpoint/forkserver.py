@@ -20,10 +20,14 @@ from typing import Any
 from kg.endpoint import errors
 from kg.endpoint.jobs import open_for_serving, worker_loop
 from kg.endpoint.sandbox import (
+    OPTIONAL,
+    REQUIRED,
     WORKER_NICE,
     die_with_parent,
+    in_force,
     no_core_dumps,
     no_network,
+    refusal,
 )
 
 
@@ -33,20 +37,27 @@ def zygote_main() -> None:
     Started by :class:`WorkerPool` as ``python -c ...`` with its control socket as
     file descriptor ``KG_ZYGOTE_FD``. In ``memory`` mode it first loads the store
     into memory (the workers share it, copy-on-write). It then writes ``R`` (ready)
-    and, for each ``spawn`` request, forks a worker and sends back the worker's pid
-    and one end of a socket pair to talk to it.
+    or, when the sandbox is required and cannot be set up, ``S`` and the reason,
+    and ends without forking anything. For each ``spawn`` request, it forks a
+    worker and sends back the worker's pid and one end of a socket pair to it.
     """
     fd = int(os.environ["KG_ZYGOTE_FD"])
     store_dir = os.environ["KG_ZYGOTE_STORE"]
     mode = os.environ.get("KG_ZYGOTE_MODE", "disk")
     memory_mb = int(os.environ.get("KG_ZYGOTE_MEMORY_MB", "0"))
-    sandbox = os.environ.get("KG_ZYGOTE_SANDBOX", "1") == "1"
+    policy = os.environ.get("KG_ZYGOTE_SANDBOX", REQUIRED)
+    what = os.environ.get("KG_ZYGOTE_WHAT", "query")
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # No PR_SET_PDEATHSIG here: it fires when the *thread* that started us ends.
     # The control socket tells us when the web process has gone (EOF), and the
     # workers die with us (their PR_SET_PDEATHSIG refers to our only thread).
-    network = no_network() if sandbox else "not requested"
+    network = no_network()
     control = socket.socket(fileno=fd)
+    if policy != OPTIONAL and not in_force(network):
+        # fail closed: no worker ever runs without the network sandbox unless asked
+        with contextlib.suppress(OSError):
+            control.sendall(b"S" + refusal(network, what).encode("utf-8"))
+        return
     store: Any = None
     version: str | None = None
     if mode == "memory":
@@ -113,7 +124,8 @@ class Zygote:
             KG_ZYGOTE_STORE=str(pool.store_dir),
             KG_ZYGOTE_MODE=mode,
             KG_ZYGOTE_MEMORY_MB=str(pool.memory_mb),
-            KG_ZYGOTE_SANDBOX="1" if pool.sandbox else "0",
+            KG_ZYGOTE_SANDBOX=pool.sandbox,
+            KG_ZYGOTE_WHAT=pool.what,
             KG_ZYGOTE_PRELOAD=pool.preload or "",
             RUST_BACKTRACE="0",
             PYTHONWARNINGS="ignore",
@@ -131,11 +143,18 @@ class Zygote:
         self.control = ours
         self.lock = threading.Lock()
         self.workers = 0
+        self.refusal: str | None = None  # why it would not fork workers
 
     def wait_ready(self, timeout: float) -> bool:
         self.control.settimeout(timeout)
         try:
-            return self.control.recv(1) == b"R"
+            status = self.control.recv(1)
+            if status == b"S":
+                chunks = []
+                while chunk := self.control.recv(4096):
+                    chunks.append(chunk)
+                self.refusal = b"".join(chunks).decode("utf-8", "replace")
+            return status == b"R"
         except OSError:
             return False
 

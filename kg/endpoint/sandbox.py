@@ -4,6 +4,12 @@ Set up in the fork server (network) and in each forked worker (the rest): no
 network where the kernel allows it (:func:`no_network`), an address-space limit
 (:func:`limit_memory`), no core dumps, death with the fork server, a lower CPU
 priority (:data:`WORKER_NICE`).
+
+The network sandbox is what stops a query that slipped past the guard from
+reaching another machine, so it fails closed: under the ``required`` policy
+(:data:`REQUIRED`, the default) a fork server that cannot set it up refuses to
+fork workers and says why (:func:`refusal`); ``optional`` (the documented
+override, ``KG_WORKER_SANDBOX=optional``) serves without it, logged.
 """
 
 from __future__ import annotations
@@ -16,6 +22,11 @@ import signal
 
 WORKER_NICE = 5  # below the web process: pages first
 LONG_QUERY_NICE = 19  # a long query gets only the CPU nothing else wants
+
+REQUIRED, OPTIONAL = "required", "optional"
+POLICIES = (REQUIRED, OPTIONAL)
+#: The environment variable that overrides the policy (``Settings.worker_sandbox``).
+OVERRIDE = "KG_WORKER_SANDBOX=optional"
 
 
 def no_core_dumps() -> None:
@@ -64,6 +75,21 @@ def no_network() -> str:
     if libc.unshare(clone_newuser | clone_newnet) == 0:
         return "user and network namespace"
     return f"unavailable ({os.strerror(ctypes.get_errno())})"
+
+
+def in_force(network: str) -> bool:
+    """Whether :func:`no_network`'s outcome is a working network sandbox."""
+    return "namespace" in network
+
+
+def refusal(network: str, what: str = "query") -> str:
+    """The message of a fork server that will not run workers without the sandbox."""
+    return (
+        f"the {what} workers' network sandbox cannot be set up: unshare(CLONE_NEWNET) "
+        f"is {network} (a seccomp profile or a host that forbids namespaces); "
+        f"refusing to start the {what} workers without it. To run them anyway, with the guard "
+        f"alone stopping SERVICE, set {OVERRIDE} (docs/endpoint.md#the-worker-sandbox)"
+    )
 
 
 def vm_size_mb() -> int:

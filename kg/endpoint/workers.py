@@ -62,7 +62,7 @@ from kg.endpoint.jobs import (  # noqa: F401 - the pool's public interface
     rebuild_input_error,
     run_job,
 )
-from kg.endpoint.sandbox import LONG_QUERY_NICE
+from kg.endpoint.sandbox import LONG_QUERY_NICE, POLICIES, REQUIRED, WORKER_NICE, in_force
 
 log = logging.getLogger("kg.endpoint")
 
@@ -95,7 +95,9 @@ class WorkerPool:
             store into memory in a second fork server in the background, and then
             swaps in workers forked from it (they share the loaded store,
             copy-on-write). After a rebuild it loads the new version the same way.
-        sandbox: put the workers in a private network namespace when possible.
+        sandbox: ``required`` (the default): the workers run in a private network
+            namespace or not at all (:attr:`refused` says why; every job is then
+            answered 503); ``optional``: without it when the kernel refuses.
         long_after: seconds after which a running query counts as long: its
             worker leaves the pool (reniced, replaced at once).
         long_slots: long queries that may run at once; one more is stopped (503).
@@ -110,7 +112,7 @@ class WorkerPool:
         size: int = 2,
         memory_mb: int = 2048,
         mode: str = "disk",
-        sandbox: bool = True,
+        sandbox: str = REQUIRED,
         long_after: float = 0.5,
         long_slots: int = 2,
         preload: str | None = None,
@@ -120,6 +122,8 @@ class WorkerPool:
     ) -> None:
         if mode not in STORE_MODES:
             raise ValueError(f"store mode must be one of {STORE_MODES}")
+        if sandbox not in POLICIES:
+            raise ValueError(f"sandbox policy must be one of {POLICIES}")
         self.store_dir = Path(store_dir)
         self.size = size
         self.memory_mb = memory_mb
@@ -145,6 +149,7 @@ class WorkerPool:
         self._generation = 0
         self._version_checked = 0.0
         self.network: str | None = None
+        self.refused: errors.SandboxUnavailableError | None = None
         self.replacements = 0
         self.memory_ready = threading.Event()
 
@@ -158,6 +163,7 @@ class WorkerPool:
             mode=settings.store_mode,
             long_after=settings.long_query_after,
             long_slots=settings.long_queries,
+            sandbox=settings.worker_sandbox,
         )
 
     @classmethod
@@ -172,6 +178,7 @@ class WorkerPool:
             long_slots=1,
             preload="validation",
             what="validation",
+            sandbox=settings.worker_sandbox,
         )
 
     # -- lifecycle
@@ -188,7 +195,11 @@ class WorkerPool:
         zygote = Zygote(self, "disk")
         if not zygote.wait_ready(self.start_timeout):
             zygote.stop()
-            log.error("the query workers' fork server did not start")
+            if zygote.refusal:
+                self.refused = errors.SandboxUnavailableError(zygote.refusal)
+                log.error("%s", zygote.refusal)
+            else:
+                log.error("the %s workers' fork server did not start", self.what)
             return
         self._disk = zygote
         threads = [
@@ -199,6 +210,7 @@ class WorkerPool:
             t.start()
         for t in threads:
             t.join()
+        log.info("%s", self.describe())
         if self.mode == "memory":
             self._load_in_background()
 
@@ -335,7 +347,26 @@ class WorkerPool:
 
     @property
     def sandboxed(self) -> bool:
-        return bool(self.network and "namespace" in self.network)
+        return bool(self.network and in_force(self.network))
+
+    def describe(self) -> str:
+        """One line: the workers and the sandbox in force (logged at start)."""
+        if self.refused is not None:
+            return f"{self.what} workers: none ({self.refused.message})"
+        network = (
+            "no network (private network namespace)"
+            if self.sandboxed
+            else f"NETWORK ALLOWED: sandbox {self.network or 'unknown'}, policy {self.sandbox}"
+        )
+        return (
+            f"{self.what} workers: {self.alive} ({self.mode} mode); sandbox: {network}, "
+            f"address space +{self.memory_mb} MB, no core dumps, nice {WORKER_NICE}"
+        )
+
+    def check_sandbox(self) -> None:
+        """Raise the refusal if the workers would not start without the sandbox."""
+        if self.refused is not None:
+            raise self.refused
 
     @property
     def alive(self) -> int:
@@ -383,6 +414,10 @@ class WorkerPool:
             EndpointError: what the worker reported (syntax error, 406, ...).
         """
         self.ensure_started()
+        if self.refused is not None:
+            raise errors.ServiceUnavailableError(
+                f"the {self.what} workers are disabled on this server: {self.refused.message}"
+            )
         self._check_version()
         payload = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
         deadline = time.monotonic() + (timeout if wait is None else wait)
