@@ -122,6 +122,12 @@ class Settings:
             (default 0.5).
         long_queries: long queries that may run at once; one more is stopped (503)
             (default 2).
+        worker_queue: requests that may wait for a worker of each pool (queries,
+            validations); one more is answered 503 with ``Retry-After`` at once,
+            or displaces a waiting request of a client that used more worker
+            time (default 8).
+        client_limit: requests one client (remote address) may have in each pool,
+            running or waiting; one more is 503 with ``Retry-After`` (default 4).
         validation_workers: worker processes validating configurations for the
             Validate page under ``kg serve`` (default 2).
         validation_timeout: seconds a validation on the Validate page may run before
@@ -165,6 +171,8 @@ class Settings:
     endpoint_workers: int = 2
     long_query_after: float = 0.5
     long_queries: int = 2
+    worker_queue: int = 8
+    client_limit: int = 4
     validation_workers: int = 2
     validation_timeout: float = 30.0
     worker_memory_mb: int = 2048
@@ -200,6 +208,8 @@ class Settings:
             "endpoint_workers",
             "long_query_after",
             "long_queries",
+            "worker_queue",
+            "client_limit",
             "validation_workers",
             "validation_timeout",
             "worker_memory_mb",
@@ -240,6 +250,7 @@ class Settings:
         ``KG_STORE_URL``, ``KG_STORE_DATASET``, ``KG_QUERY_TIMEOUT``,
         ``KG_MAX_RESULT_ROWS``, ``KG_MAX_QUERY_BYTES``, ``KG_MAX_QUERY_DEPTH``,
         ``KG_ENDPOINT_WORKERS``, ``KG_LONG_QUERY_AFTER``, ``KG_LONG_QUERIES``,
+        ``KG_WORKER_QUEUE``, ``KG_CLIENT_LIMIT``,
         ``KG_VALIDATION_WORKERS``, ``KG_VALIDATION_TIMEOUT``,
         ``KG_WORKER_MEMORY_MB``, ``KG_STORE_MODE``,
         ``KG_CORS_ORIGIN``, ``KG_WORKER_SANDBOX``.
@@ -262,6 +273,8 @@ class Settings:
             ("KG_MAX_QUERY_DEPTH", "max_query_depth"),
             ("KG_ENDPOINT_WORKERS", "endpoint_workers"),
             ("KG_LONG_QUERIES", "long_queries"),
+            ("KG_WORKER_QUEUE", "worker_queue"),
+            ("KG_CLIENT_LIMIT", "client_limit"),
             ("KG_VALIDATION_WORKERS", "validation_workers"),
             ("KG_WORKER_MEMORY_MB", "worker_memory_mb"),
         ):

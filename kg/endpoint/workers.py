@@ -49,6 +49,7 @@ from typing import Any
 
 from kg.config import Settings
 from kg.endpoint import errors
+from kg.endpoint.admission import FairQueue, Ticket
 from kg.endpoint.forkserver import Zygote
 from kg.endpoint.jobs import (  # noqa: F401 - the pool's public interface
     DB_DIRNAME,
@@ -101,6 +102,8 @@ class WorkerPool:
         long_after: seconds after which a running query counts as long: its
             worker leaves the pool (reniced, replaced at once).
         long_slots: long queries that may run at once; one more is stopped (503).
+        max_waiting: requests that may wait for a worker; more are refused (503).
+        per_client: requests one client may have in the pool, running or waiting.
         preload: ``validation`` to prepare the validator in the fork server.
         what: what a job is, in messages ("query", "validation").
     """
@@ -115,6 +118,8 @@ class WorkerPool:
         sandbox: str = REQUIRED,
         long_after: float = 0.5,
         long_slots: int = 2,
+        max_waiting: int = 8,
+        per_client: int = 4,
         preload: str | None = None,
         what: str = "query",
         start_timeout: float = 60.0,
@@ -136,6 +141,7 @@ class WorkerPool:
         self.preload = preload
         self.what = what
         self._long_slots = threading.BoundedSemaphore(long_slots)
+        self.admission = FairQueue(size, max_waiting=max_waiting, per_client=per_client, what=what)
         self._long: set[_Worker] = set()  # running long queries, out of the pool
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._lock = threading.Lock()
@@ -163,6 +169,8 @@ class WorkerPool:
             mode=settings.store_mode,
             long_after=settings.long_query_after,
             long_slots=settings.long_queries,
+            max_waiting=settings.worker_queue,
+            per_client=settings.client_limit,
             sandbox=settings.worker_sandbox,
         )
 
@@ -178,6 +186,8 @@ class WorkerPool:
             long_slots=1,
             preload="validation",
             what="validation",
+            max_waiting=settings.worker_queue,
+            per_client=settings.client_limit,
             sandbox=settings.worker_sandbox,
         )
 
@@ -398,7 +408,13 @@ class WorkerPool:
 
     # -- queries
 
-    def run(self, job: Job | ValidationJob, timeout: float, wait: float | None = None) -> Any:
+    def run(
+        self,
+        job: Job | ValidationJob,
+        timeout: float,
+        wait: float | None = None,
+        client: str = "local",
+    ) -> Any:
         """Run ``job`` in a worker, stopping it after ``timeout`` seconds.
 
         Returns the :class:`Rendered` result of a :class:`Job`, the report data of a
@@ -406,11 +422,14 @@ class WorkerPool:
 
         Args:
             wait: how long to wait for a free worker (default: ``timeout``).
+            client: who asks (the remote address), for the pool's fair admission
+                (:mod:`kg.endpoint.admission`).
 
         Raises:
             QueryTimeoutError: stopped at the time limit (the worker was killed).
             QueryMemoryError: the worker died (memory limit or crash).
-            ServiceUnavailableError: no worker became free in time.
+            ServiceUnavailableError: no worker became free in time, or the admission
+                refused the request (``Retry-After``).
             EndpointError: what the worker reported (syntax error, 406, ...).
         """
         self.ensure_started()
@@ -420,7 +439,14 @@ class WorkerPool:
             )
         self._check_version()
         payload = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
-        deadline = time.monotonic() + (timeout if wait is None else wait)
+        wait = timeout if wait is None else wait
+        ticket = self.admission.enter(client, wait)
+        try:
+            return self._run(payload, timeout, time.monotonic() + wait, ticket)
+        finally:
+            self.admission.finish(ticket)
+
+    def _run(self, payload: bytes, timeout: float, deadline: float, ticket: Ticket) -> Any:
         failures = 0
         while failures < 3:
             try:
@@ -438,10 +464,10 @@ class WorkerPool:
                 self._replace(worker)  # died while idle: use another one
                 failures += 1
                 continue
-            return self._await(worker, timeout)
+            return self._await(worker, timeout, ticket)
         raise errors.ServiceUnavailableError("the query workers keep failing; see the server log")
 
-    def _await(self, worker: _Worker, timeout: float) -> Any:
+    def _await(self, worker: _Worker, timeout: float, ticket: Ticket) -> Any:
         started = time.monotonic()
         window = min(self.long_after, timeout)
         if not self._poll(worker, window):
@@ -456,6 +482,7 @@ class WorkerPool:
                     "narrow it down (more specific patterns, LIMIT)"
                 )
             self._detach(worker)
+            self.admission.release(ticket)  # out of the pool: its slot goes to the next
             try:
                 if not self._poll(worker, timeout - (time.monotonic() - started)):
                     self._time_limit(worker, timeout)

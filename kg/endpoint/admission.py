@@ -1,0 +1,188 @@
+"""Who gets the next worker of a pool: bounded, per client, lightest client first.
+
+Without this, every request waited for a worker in arrival order, holding a web
+server thread all the while: 60 clients looping runaway queries took all the
+threads (pages waited 7 s) and a trivial ASK queued behind 58 runaways (14 s).
+
+Now each pool admits a request only while
+
+* its client (the remote address) has fewer than ``per_client`` requests in the
+  pool, running or waiting; one more is answered 503 at once;
+* fewer than ``max_waiting`` requests wait; when that many do, the newcomer takes
+  the place of the waiter whose client has used the most worker time (answered
+  503), or is refused itself when no waiter has used more.
+
+Both 503s carry ``Retry-After``. So a pool never holds more than
+``slots + long queries + max_waiting`` web threads, and the rest serve pages.
+
+A free worker goes to the waiting request whose client has used the least worker
+time recently (seconds in a worker, halved every ``half_life`` seconds), earliest
+first among equals: a client asking short questions is served before clients
+whose queries keep running to the limit, whatever their number.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+from dataclasses import dataclass, field
+
+from kg.endpoint import errors
+
+
+@dataclass
+class Ticket:
+    """One admitted request: :meth:`FairQueue.release` its slot when its worker is
+    free for others (done, or its query moved out of the pool), then
+    :meth:`FairQueue.finish` it."""
+
+    client: str
+    seq: int
+    started: float = field(default_factory=time.monotonic)
+    admitted: bool = False
+    evicted: bool = False
+    released: bool = False
+    finished: bool = False
+
+
+class FairQueue:
+    """The admission of one worker pool (see the module docstring)."""
+
+    def __init__(
+        self,
+        slots: int,
+        *,
+        max_waiting: int = 8,
+        per_client: int = 4,
+        retry_after: int = 1,
+        half_life: float = 30.0,
+        what: str = "query",
+    ) -> None:
+        self.slots = slots
+        self.max_waiting = max_waiting
+        self.per_client = per_client
+        self.retry_after = retry_after
+        self.half_life = half_life
+        self.what = what
+        self._cond = threading.Condition()
+        self._free = slots
+        self._waiting: list[Ticket] = []
+        self._in_flight: dict[str, int] = {}
+        self._usage: dict[str, tuple[float, float]] = {}  # client: (seconds, as of)
+        self._seq = itertools.count()
+        self.refused = 0  # 503s given, for the load test and the logs
+
+    # -- accounting (under the lock)
+
+    def _used(self, client: str, now: float) -> float:
+        seconds, since = self._usage.get(client, (0.0, now))
+        return seconds * 0.5 ** ((now - since) / self.half_life)
+
+    def _priority(self, ticket: Ticket, now: float) -> tuple[float, int]:
+        return (self._used(ticket.client, now), ticket.seq)
+
+    def _busy(self, message: str) -> errors.ServiceUnavailableError:
+        self.refused += 1
+        return errors.ServiceUnavailableError(
+            message, headers={"Retry-After": str(self.retry_after)}
+        )
+
+    # -- the protocol
+
+    def enter(self, client: str, wait: float) -> Ticket:
+        """Wait (up to ``wait`` seconds) for a slot; the ticket that holds it.
+
+        Raises:
+            ServiceUnavailableError: with ``Retry-After``: the client already has
+                ``per_client`` requests in the pool, the queue is full, this request
+                was displaced from it by a lighter client's, or no slot came in time.
+        """
+        deadline = time.monotonic() + wait
+        with self._cond:
+            now = time.monotonic()
+            if self._in_flight.get(client, 0) >= self.per_client:
+                raise self._busy(
+                    f"you already have {self.per_client} {self.what} requests running or "
+                    "waiting, the most per client; wait for one to finish"
+                )
+            ticket = Ticket(client, next(self._seq))
+            if self._free > 0 and not self._waiting:
+                self._free -= 1
+                ticket.admitted = True
+            else:
+                if len(self._waiting) >= self.max_waiting:
+                    heaviest = max(self._waiting, key=lambda t: self._priority(t, now))
+                    if self._priority(heaviest, now)[0] <= self._used(client, now):
+                        raise self._busy(self._full_message())
+                    self._waiting.remove(heaviest)
+                    heaviest.evicted = True
+                    self._cond.notify_all()
+                self._waiting.append(ticket)
+            self._in_flight[client] = self._in_flight.get(client, 0) + 1
+            while not ticket.admitted and not ticket.evicted:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    self._waiting.remove(ticket)
+                    self._leave(client)
+                    raise self._busy(
+                        f"all {self.slots} {self.what} workers are busy; try again shortly"
+                    )
+                self._cond.wait(remaining)
+            if ticket.evicted:
+                self._leave(client)
+                raise self._busy(self._full_message())
+            return ticket
+
+    def _full_message(self) -> str:
+        return (
+            f"the {self.what} queue is full ({self.max_waiting} waiting for "
+            f"{self.slots} workers); try again shortly"
+        )
+
+    def _leave(self, client: str) -> None:
+        left = self._in_flight.get(client, 1) - 1
+        if left > 0:
+            self._in_flight[client] = left
+        else:
+            self._in_flight.pop(client, None)
+
+    def release(self, ticket: Ticket) -> None:
+        """Give the ticket's slot to the lightest waiter (or back); once per ticket."""
+        with self._cond:
+            if ticket.released:
+                return
+            ticket.released = True
+            self._charge(ticket, time.monotonic())
+            if self._waiting:
+                now = time.monotonic()
+                lightest = min(self._waiting, key=lambda t: self._priority(t, now))
+                self._waiting.remove(lightest)
+                lightest.admitted = True
+                lightest.started = now  # charged from now: waiting costs nothing
+                self._cond.notify_all()
+            else:
+                self._free += 1
+
+    def finish(self, ticket: Ticket) -> None:
+        """The request is over: free its slot if still held, and charge its client."""
+        self.release(ticket)
+        with self._cond:
+            if ticket.finished:
+                return
+            ticket.finished = True
+            self._charge(ticket, time.monotonic())
+            self._leave(ticket.client)
+            if len(self._usage) > 10_000:  # forget clients that have decayed away
+                now = time.monotonic()
+                self._usage = {c: u for c, u in self._usage.items() if self._used(c, now) > 0.01}
+
+    def _charge(self, ticket: Ticket, now: float) -> None:
+        """Add the worker time since the ticket was last charged to its client."""
+        used = self._used(ticket.client, now) + (now - ticket.started)
+        self._usage[ticket.client] = (used, now)
+        ticket.started = now
+
+    def waiting(self) -> int:
+        with self._cond:
+            return len(self._waiting)
