@@ -9,16 +9,20 @@ Now each pool admits a request only while
 * its client (the remote address) has fewer than ``per_client`` requests in the
   pool, running or waiting; one more is answered 503 at once;
 * fewer than ``max_waiting`` requests wait; when that many do, the newcomer takes
-  the place of the waiter whose client has used the most worker time (answered
-  503), or is refused itself when no waiter has used more.
+  the place of the waiter whose client's requests cost the most (answered 503),
+  or is refused itself when no waiter's cost more.
 
 Both 503s carry ``Retry-After``. So a pool never holds more than
 ``slots + long queries + max_waiting`` web threads, and the rest serve pages.
 
-A free worker goes to the waiting request whose client has used the least worker
-time recently (seconds in a worker, halved every ``half_life`` seconds), earliest
-first among equals: a client asking short questions is served before clients
-whose queries keep running to the limit, whatever their number.
+A free worker goes to the waiting request whose client's requests have cost the
+least, earliest first among equals: shortest expected job first. A client's cost
+is its mean worker time per request, recent requests weighing most (both sums
+halved every ``half_life`` seconds), starting from ``prior`` seconds for a client
+not seen yet. The mean, not the total: a client asking many short questions is
+still served before clients whose queries keep running to the limit, however
+many addresses those come from (a flood from 60 addresses is 60 new clients,
+each looking as light as any newcomer until its first query has run).
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ class Ticket:
     seq: int
     started: float = field(default_factory=time.monotonic)
     admitted: bool = False
+    heavy: bool = False  # admitted as a client expected to be slow
     evicted: bool = False
     released: bool = False
     finished: bool = False
@@ -57,6 +62,8 @@ class FairQueue:
         per_client: int = 4,
         retry_after: int = 1,
         half_life: float = 30.0,
+        prior: float = 0.1,
+        reserve: int | None = None,
         what: str = "query",
     ) -> None:
         self.slots = slots
@@ -64,23 +71,34 @@ class FairQueue:
         self.per_client = per_client
         self.retry_after = retry_after
         self.half_life = half_life
+        self.prior = prior
+        # one slot kept for light clients when there is more than one
+        self.reserve = (1 if slots > 1 else 0) if reserve is None else reserve
+        self._heavy = 0  # slots held by heavy clients
         self.what = what
         self._cond = threading.Condition()
         self._free = slots
         self._waiting: list[Ticket] = []
         self._in_flight: dict[str, int] = {}
-        self._usage: dict[str, tuple[float, float]] = {}  # client: (seconds, as of)
+        # client: (worker seconds, requests, as of), both decayed
+        self._usage: dict[str, tuple[float, float, float]] = {}
         self._seq = itertools.count()
         self.refused = 0  # 503s given, for the load test and the logs
 
     # -- accounting (under the lock)
 
-    def _used(self, client: str, now: float) -> float:
-        seconds, since = self._usage.get(client, (0.0, now))
-        return seconds * 0.5 ** ((now - since) / self.half_life)
+    def _decayed(self, client: str, now: float) -> tuple[float, float]:
+        seconds, requests, since = self._usage.get(client, (0.0, 0.0, now))
+        factor = 0.5 ** ((now - since) / self.half_life)
+        return seconds * factor, requests * factor
+
+    def cost(self, client: str, now: float | None = None) -> float:
+        """The client's expected worker seconds per request."""
+        seconds, requests = self._decayed(client, time.monotonic() if now is None else now)
+        return (seconds + self.prior) / (requests + 1)
 
     def _priority(self, ticket: Ticket, now: float) -> tuple[float, int]:
-        return (self._used(ticket.client, now), ticket.seq)
+        return (self.cost(ticket.client, now), ticket.seq)
 
     def _busy(self, message: str) -> errors.ServiceUnavailableError:
         self.refused += 1
@@ -107,19 +125,16 @@ class FairQueue:
                     "waiting, the most per client; wait for one to finish"
                 )
             ticket = Ticket(client, next(self._seq))
-            if self._free > 0 and not self._waiting:
-                self._free -= 1
-                ticket.admitted = True
-            else:
-                if len(self._waiting) >= self.max_waiting:
-                    heaviest = max(self._waiting, key=lambda t: self._priority(t, now))
-                    if self._priority(heaviest, now)[0] <= self._used(client, now):
-                        raise self._busy(self._full_message())
-                    self._waiting.remove(heaviest)
-                    heaviest.evicted = True
-                    self._cond.notify_all()
-                self._waiting.append(ticket)
+            if len(self._waiting) >= self.max_waiting:
+                heaviest = max(self._waiting, key=lambda t: self._priority(t, now))
+                if self._priority(heaviest, now)[0] <= self.cost(client, now):
+                    raise self._busy(self._full_message())
+                self._waiting.remove(heaviest)
+                heaviest.evicted = True
+                self._cond.notify_all()
+            self._waiting.append(ticket)
             self._in_flight[client] = self._in_flight.get(client, 0) + 1
+            self._dispatch(now)
             while not ticket.admitted and not ticket.evicted:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
@@ -153,16 +168,35 @@ class FairQueue:
             if ticket.released:
                 return
             ticket.released = True
-            self._charge(ticket, time.monotonic())
-            if self._waiting:
-                now = time.monotonic()
-                lightest = min(self._waiting, key=lambda t: self._priority(t, now))
-                self._waiting.remove(lightest)
-                lightest.admitted = True
-                lightest.started = now  # charged from now: waiting costs nothing
-                self._cond.notify_all()
-            else:
-                self._free += 1
+            now = time.monotonic()
+            self._charge(ticket, now, requests=0)
+            self._free += 1
+            self._heavy -= ticket.heavy
+            self._dispatch(now)
+
+    def _dispatch(self, now: float) -> None:
+        """Give free slots to the lightest waiters that may have them (under the lock).
+
+        The last ``reserve`` free slots go only to light clients (expected cost under
+        ``prior / 2``): a flood of long queries never takes every worker, so a short
+        question finds one without waiting for a long one to leave the pool.
+        """
+        admitted = False
+        for ticket in sorted(self._waiting, key=lambda t: self._priority(t, now)):
+            if self._free <= 0:
+                break
+            heavy = self.cost(ticket.client, now) >= self.prior / 2
+            if heavy and self._heavy >= self.slots - self.reserve:
+                continue
+            self._waiting.remove(ticket)
+            self._free -= 1
+            self._heavy += heavy
+            ticket.heavy = heavy
+            ticket.admitted = True
+            ticket.started = now  # charged from now: waiting costs nothing
+            admitted = True
+        if admitted:
+            self._cond.notify_all()
 
     def finish(self, ticket: Ticket) -> None:
         """The request is over: free its slot if still held, and charge its client."""
@@ -171,16 +205,18 @@ class FairQueue:
             if ticket.finished:
                 return
             ticket.finished = True
-            self._charge(ticket, time.monotonic())
+            self._charge(ticket, time.monotonic(), requests=1)
             self._leave(ticket.client)
             if len(self._usage) > 10_000:  # forget clients that have decayed away
                 now = time.monotonic()
-                self._usage = {c: u for c, u in self._usage.items() if self._used(c, now) > 0.01}
+                self._usage = {
+                    c: u for c, u in self._usage.items() if self._decayed(c, now)[1] > 0.01
+                }
 
-    def _charge(self, ticket: Ticket, now: float) -> None:
+    def _charge(self, ticket: Ticket, now: float, requests: int) -> None:
         """Add the worker time since the ticket was last charged to its client."""
-        used = self._used(ticket.client, now) + (now - ticket.started)
-        self._usage[ticket.client] = (used, now)
+        seconds, count = self._decayed(ticket.client, now)
+        self._usage[ticket.client] = (seconds + now - ticket.started, count + requests, now)
         ticket.started = now
 
     def waiting(self) -> int:

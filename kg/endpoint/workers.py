@@ -104,6 +104,8 @@ class WorkerPool:
         long_slots: long queries that may run at once; one more is stopped (503).
         max_waiting: requests that may wait for a worker; more are refused (503).
         per_client: requests one client may have in the pool, running or waiting.
+        reserve: workers kept for clients whose requests are short (default: one when
+            there are two or more; :class:`FairQueue`).
         preload: ``validation`` to prepare the validator in the fork server.
         what: what a job is, in messages ("query", "validation").
     """
@@ -120,6 +122,7 @@ class WorkerPool:
         long_slots: int = 2,
         max_waiting: int = 8,
         per_client: int = 4,
+        reserve: int | None = None,
         preload: str | None = None,
         what: str = "query",
         start_timeout: float = 60.0,
@@ -141,7 +144,9 @@ class WorkerPool:
         self.preload = preload
         self.what = what
         self._long_slots = threading.BoundedSemaphore(long_slots)
-        self.admission = FairQueue(size, max_waiting=max_waiting, per_client=per_client, what=what)
+        self.admission = FairQueue(
+            size, max_waiting=max_waiting, per_client=per_client, reserve=reserve, what=what
+        )
         self._long: set[_Worker] = set()  # running long queries, out of the pool
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._lock = threading.Lock()
@@ -186,6 +191,7 @@ class WorkerPool:
             long_slots=1,
             preload="validation",
             what="validation",
+            reserve=0,  # every validation takes a while: no lane for short ones
             max_waiting=settings.worker_queue,
             per_client=settings.client_limit,
             sandbox=settings.worker_sandbox,

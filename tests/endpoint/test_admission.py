@@ -114,6 +114,23 @@ def _until_served(order: list[str], n: int) -> None:
         time.sleep(0.005)
 
 
+def test_a_worker_is_kept_for_short_requests_while_long_ones_flood() -> None:
+    queue = FairQueue(2, prior=0.1)  # one of the two slots reserved for light clients
+    for client in ("flood-1", "flood-2"):
+        _charge(queue, client, 5.0)
+    for _ in range(3):
+        _charge(queue, "asker", 0.002)
+    running = queue.enter("flood-1", 1.0)
+    with pytest.raises(ServiceUnavailableError, match="busy"):
+        queue.enter("flood-2", 0.2)  # the other slot is not for it
+    started = time.monotonic()
+    short = queue.enter("asker", 1.0)  # but is free for a short question at once
+    assert time.monotonic() - started < 0.1
+    queue.finish(short)
+    queue.finish(running)
+    queue.finish(queue.enter("flood-2", 0.2))  # and free for anyone when no flood runs
+
+
 def test_waiting_past_the_deadline_is_503() -> None:
     queue = FairQueue(1)
     held = queue.enter("a", 1.0)
@@ -125,9 +142,14 @@ def test_waiting_past_the_deadline_is_503() -> None:
     assert queue.waiting() == 0
 
 
-def test_worker_time_is_charged_and_decays() -> None:
-    queue = FairQueue(2, half_life=0.2)
+def test_a_clients_cost_is_its_mean_worker_time_decaying_to_the_prior() -> None:
+    queue = FairQueue(2, half_life=0.2, prior=0.1)
+    assert queue.cost("new") == pytest.approx(0.1)
     _charge(queue, "a", 1.0)
     now = time.monotonic()
-    assert 0.9 < queue._used("a", now) <= 1.01
-    assert queue._used("a", now + 0.4) == pytest.approx(queue._used("a", now) / 4, rel=0.01)
+    assert queue.cost("a", now) == pytest.approx((1.0 + 0.1) / 2, rel=0.02)
+    # two half-lives on: a quarter of the seconds and of the requests remain
+    assert queue.cost("a", now + 0.4) == pytest.approx((0.25 + 0.1) / 1.25, rel=0.02)
+    for _ in range(20):  # many short requests bring the mean down, however many
+        _charge(queue, "b", 0.001)
+    assert queue.cost("b") < 0.01
