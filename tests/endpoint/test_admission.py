@@ -40,10 +40,9 @@ def _charge(queue: FairQueue, client: str, seconds: float) -> None:
 def test_one_client_over_its_limit_is_503_at_once_with_retry_after() -> None:
     queue = FairQueue(4, per_client=2, retry_after=3)
     held = [queue.enter("10.0.0.1", 1.0), queue.enter("10.0.0.1", 1.0)]
-    started = time.monotonic()
+    # refused at once for what it is, with slots free (not "busy" after waiting)
     with pytest.raises(ServiceUnavailableError, match="already have 2 query requests") as info:
         queue.enter("10.0.0.1", 5.0)
-    assert time.monotonic() - started < 0.1  # not after waiting
     assert info.value.status == 503 and info.value.headers == {"Retry-After": "3"}
     queue.enter("10.0.0.2", 1.0)  # another client still gets in
     queue.finish(held[0])
@@ -85,9 +84,8 @@ def test_a_free_worker_goes_to_the_lightest_client_not_the_first_in_line() -> No
     results: dict[str, object] = {}
 
     def enter(client: str) -> None:
-        ticket = queue.enter(client, 5.0)
+        results[client] = queue.enter(client, 5.0)
         order.append(client)
-        results[client] = ticket
 
     threads = []
     for i, client in enumerate(("flood-2", "flood-3", "ask")):
@@ -123,9 +121,7 @@ def test_a_worker_is_kept_for_short_requests_while_long_ones_flood() -> None:
     running = queue.enter("flood-1", 1.0)
     with pytest.raises(ServiceUnavailableError, match="busy"):
         queue.enter("flood-2", 0.2)  # the other slot is not for it
-    started = time.monotonic()
-    short = queue.enter("asker", 1.0)  # but is free for a short question at once
-    assert time.monotonic() - started < 0.1
+    short = queue.enter("asker", 0.0)  # but is free for a short question: no wait at all
     queue.finish(short)
     queue.finish(running)
     queue.finish(queue.enter("flood-2", 0.2))  # and free for anyone when no flood runs
