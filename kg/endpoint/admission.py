@@ -18,11 +18,16 @@ Both 503s carry ``Retry-After``. So a pool never holds more than
 A free worker goes to the waiting request whose client's requests have cost the
 least, earliest first among equals: shortest expected job first. A client's cost
 is its mean worker time per request, recent requests weighing most (both sums
-halved every ``half_life`` seconds), starting from ``prior`` seconds for a client
-not seen yet. The mean, not the total: a client asking many short questions is
-still served before clients whose queries keep running to the limit, however
-many addresses those come from (a flood from 60 addresses is 60 new clients,
-each looking as light as any newcomer until its first query has run).
+halved every ``half_life`` seconds), starting from a prior guess for a client
+not seen yet: ``prior`` seconds, a tenth of that for a request its caller says
+looks small (the guard's counts: a pattern or two, no path). The mean, not the
+total: a client asking many short questions is still served before clients
+whose queries keep running to the limit, however many addresses those come from
+(a flood from 60 addresses is 60 new clients; the guess tells a new client's
+trivial ASK from their runaway queries until those have run once).
+
+While any worker is free, the last ``reserve`` of them go only to requests
+expected to cost under ``prior / 2``: a flood never holds every worker.
 """
 
 from __future__ import annotations
@@ -46,6 +51,7 @@ class Ticket:
     started: float = field(default_factory=time.monotonic)
     admitted: bool = False
     heavy: bool = False  # admitted as a client expected to be slow
+    small: bool = False  # the request looks small
     evicted: bool = False
     released: bool = False
     finished: bool = False
@@ -92,13 +98,15 @@ class FairQueue:
         factor = 0.5 ** ((now - since) / self.half_life)
         return seconds * factor, requests * factor
 
-    def cost(self, client: str, now: float | None = None) -> float:
-        """The client's expected worker seconds per request."""
+    def cost(self, client: str, now: float | None = None, small: bool = False) -> float:
+        """The client's expected worker seconds per request (``small``: for a request
+        that looks small)."""
         seconds, requests = self._decayed(client, time.monotonic() if now is None else now)
-        return (seconds + self.prior) / (requests + 1)
+        prior = self.prior / 10 if small else self.prior
+        return (seconds + prior) / (requests + 1)
 
     def _priority(self, ticket: Ticket, now: float) -> tuple[float, int]:
-        return (self.cost(ticket.client, now), ticket.seq)
+        return (self.cost(ticket.client, now, ticket.small), ticket.seq)
 
     def _busy(self, message: str) -> errors.ServiceUnavailableError:
         self.refused += 1
@@ -108,8 +116,11 @@ class FairQueue:
 
     # -- the protocol
 
-    def enter(self, client: str, wait: float) -> Ticket:
+    def enter(self, client: str, wait: float, small: bool = False) -> Ticket:
         """Wait (up to ``wait`` seconds) for a slot; the ticket that holds it.
+
+        ``small``: the request looks small (a guess from its text), which counts
+        for a client with little history.
 
         Raises:
             ServiceUnavailableError: with ``Retry-After``: the client already has
@@ -124,10 +135,10 @@ class FairQueue:
                     f"you already have {self.per_client} {self.what} requests running or "
                     "waiting, the most per client; wait for one to finish"
                 )
-            ticket = Ticket(client, next(self._seq))
+            ticket = Ticket(client, next(self._seq), small=small)
             if len(self._waiting) >= self.max_waiting:
                 heaviest = max(self._waiting, key=lambda t: self._priority(t, now))
-                if self._priority(heaviest, now)[0] <= self.cost(client, now):
+                if self._priority(heaviest, now) <= self._priority(ticket, now):
                     raise self._busy(self._full_message())
                 self._waiting.remove(heaviest)
                 heaviest.evicted = True
@@ -162,6 +173,11 @@ class FairQueue:
         else:
             self._in_flight.pop(client, None)
 
+    def running(self, ticket: Ticket) -> None:
+        """The ticket's request has a worker now: its client is charged from here."""
+        with self._cond:
+            ticket.started = time.monotonic()
+
     def release(self, ticket: Ticket) -> None:
         """Give the ticket's slot to the lightest waiter (or back); once per ticket."""
         with self._cond:
@@ -185,7 +201,7 @@ class FairQueue:
         for ticket in sorted(self._waiting, key=lambda t: self._priority(t, now)):
             if self._free <= 0:
                 break
-            heavy = self.cost(ticket.client, now) >= self.prior / 2
+            heavy = self._priority(ticket, now)[0] >= self.prior / 2
             if heavy and self._heavy >= self.slots - self.reserve:
                 continue
             self._waiting.remove(ticket)

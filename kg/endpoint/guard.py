@@ -89,12 +89,16 @@ class GuardedQuery:
         has_dataset_clause: the query has ``FROM`` or ``FROM NAMED``, so its own
             dataset applies rather than the union of the named graphs.
         depth: the deepest nesting of brackets and unary operators.
+        small: a guess that it is quick: at most two triple patterns or groups, no
+            property path, at most two UNION/OPTIONAL/MINUS/FILTER/BIND (used only
+            to order a new client's first requests, never to refuse anything).
     """
 
     text: str
     form: str | None
     has_dataset_clause: bool
     depth: int
+    small: bool = False
 
 
 # ---------------------------------------------------------------------- lexer
@@ -301,6 +305,9 @@ def _cached_check(text: str, limits: Limits) -> GuardedQuery:
         form=reading.form,
         has_dataset_clause="FROM" in reading.words,
         depth=reading.depth,
+        small=reading.triple_patterns <= 2
+        and reading.path_steps == 0
+        and reading.unions + reading.optionals + reading.filters <= 2,
     )
 
 

@@ -420,6 +420,7 @@ class WorkerPool:
         timeout: float,
         wait: float | None = None,
         client: str = "local",
+        small: bool = False,
     ) -> Any:
         """Run ``job`` in a worker, stopping it after ``timeout`` seconds.
 
@@ -430,6 +431,7 @@ class WorkerPool:
             wait: how long to wait for a free worker (default: ``timeout``).
             client: who asks (the remote address), for the pool's fair admission
                 (:mod:`kg.endpoint.admission`).
+            small: the job looks small (the guard's guess), for the same.
 
         Raises:
             QueryTimeoutError: stopped at the time limit (the worker was killed).
@@ -446,7 +448,7 @@ class WorkerPool:
         self._check_version()
         payload = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
         wait = timeout if wait is None else wait
-        ticket = self.admission.enter(client, wait)
+        ticket = self.admission.enter(client, wait, small)
         try:
             return self._run(payload, timeout, time.monotonic() + wait, ticket)
         finally:
@@ -464,6 +466,7 @@ class WorkerPool:
             if worker.generation < self._generation:
                 self._forget(worker)  # replaced by a worker holding the store in memory
                 continue
+            self.admission.running(ticket)  # charged from here: not the wait for a worker
             try:
                 worker.conn.send_bytes(payload)
             except (OSError, ValueError):
