@@ -54,7 +54,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.config import PREFIXES, Settings
-from kg.endpoint.guard import tokens
+from kg.endpoint.errors import EndpointError
+from kg.endpoint.guard import check_shape, tokens
 from kg.errors import QueryError
 from kg.terms import RDF_LANG_STRING, XSD_STRING, Term, compact, compact_iri
 
@@ -701,8 +702,13 @@ def run_query(
 ) -> QueryResult:
     """Run ``query`` on the union of all named graphs and read the whole result."""
     bindings = resolve_bindings(query, overrides)
+    text = bind_values(query.text, bindings)
     try:
-        raw = store.query(bind_values(query.text, bindings), use_default_graph_as_union=True)
+        check_shape(text)  # chains the engine cannot parse would crash this process
+    except EndpointError as e:
+        raise QueryError(e.message, file=query.origin) from None
+    try:
+        raw = store.query(text, use_default_graph_as_union=True)
         return _read_result(raw)
     except (SyntaxError, RuntimeError, OSError, ValueError) as e:
         raise _query_error(e, query) from None

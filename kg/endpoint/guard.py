@@ -271,7 +271,7 @@ _COUNTED = (
 )
 
 
-def _check_reading(reading: QueryReading, limits: Limits) -> None:
+def _check_shape(reading: QueryReading, limits: Limits) -> None:
     if reading.depth > limits.max_depth:
         raise BadRequestError(
             f"the query is nested {reading.depth} levels deep; the limit is {limits.max_depth}"
@@ -283,6 +283,23 @@ def _check_reading(reading: QueryReading, limits: Limits) -> None:
                 f"the query has {count} {what}; the limit is {limit} (max_{name}, "
                 "docs/limits.md): the engine cannot take very long chains; split the query"
             )
+
+
+def check_shape(text: str, limits: Limits | None = None) -> None:
+    """Only the limits that keep the engine from crashing (depth and counts), for
+    queries run in-process by trusted tools (``kg query``), not the endpoint's rules.
+
+    Raises:
+        BadRequestError: nested too deep, or a count over its limit.
+    """
+    limits = limits or Limits()
+    _check_shape(read_query(text), limits)
+    if "\\u" in text or "\\U" in text:
+        _check_shape(read_query(_unescape(text)), limits)
+
+
+def _check_reading(reading: QueryReading, limits: Limits) -> None:
+    _check_shape(reading, limits)
     if any("SERVICE" in w for w in reading.words) or any("SERVICE" in p for p in reading.prefixes):
         raise BadRequestError(FEDERATION_MESSAGE)
     if reading.first_word in _UPDATE_FIRST_WORDS or (
