@@ -7,7 +7,8 @@
 #   make screenshots  refresh the README screenshots of the web UI (docs/img/)
 #   make bench  SPARQL endpoint benchmark on generated national-scale data (minutes)
 #   make scale  build, cold start, area pages and queries, before and after the geography (minutes)
-#   make load   load test: 50 clients for 30 s + 60 s against kg serve (about two minutes)
+#   make load   load test: 50 clients for 30 s + 60 s, then a 40 s flood of 60 clients
+#               looping runaway queries, against kg serve (about three minutes)
 
 PYTHON ?= python3
 VENV := .venv
@@ -79,8 +80,9 @@ scale: $(STAMP)
 	$(BIN)/python bench/scale_bench.py --before $(SCALE_BEFORE_DIR) --out build/bench/scale.md
 
 # Load test (bench/load.py): kg serve on loopback, Locust with 50 clients, page views 70%,
-# shipped SPARQL 20%, validations 5%, runaway queries 5%; prints p50/p99 per type and
-# memory, exit 1 if a target is missed. Not part of `make test`.
+# shipped SPARQL 20%, validations 5%, runaway queries 5%; then the flood (bench/flood.py:
+# 60 clients looping runaway queries; page and trivial-ASK p99 under 1 s); prints p50/p99
+# per type and memory, exit 1 if a target is missed. Not part of `make test`.
 LOAD_STAMP := $(VENV)/.installed-load
 
 $(LOAD_STAMP): $(STAMP)

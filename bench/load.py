@@ -10,16 +10,23 @@ loopback only:
    cross product over the whole graph, closures over ``(<p>|!<p>)*`` paths, and
    memory-doubling ``BIND(CONCAT(...))``).
 
+3. the flood (bench/flood.py, issue 13): ``--flood-clients`` clients (60) loop
+   runaway queries for ``--flood`` seconds (40), each from its own loopback
+   address, ignoring ``Retry-After``; a page probe and a trivial-ASK probe measure
+   what everyone else gets.
+
 It prints p50/p99 per request type for both runs, the errors, and the memory of the
 server's processes before and after, and checks the targets of issue #5: no errors
 other than the intended stops of runaway queries (503), page-view p99 with runaway
-queries at most twice the baseline's, memory flat. Exit status 1 if a target is
-missed.
+queries at most twice the baseline's, memory flat; and of issue 13: during the
+flood, page p99 and ASK p99 under 1 s. Exit status 1 if a target is missed.
+``--only-flood`` runs the flood alone (no Locust needed).
 
 Usage::
 
     make load                                  # installs Locust, then the defaults below
     .venv/bin/python bench/load.py --users 50 --duration 60 --baseline 30
+    .venv/bin/python bench/load.py --only-flood --flood 40 --flood-clients 60
 
 Not part of `make test`: it takes about two minutes.
 """
@@ -45,6 +52,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from bench import flood  # noqa: E402
 from bench.endpoint_bench import children, free_port, pss_kb, shipped_queries  # noqa: E402
 from kg.browse.common import page_path  # noqa: E402
 from kg.config import Settings  # noqa: E402
@@ -187,6 +195,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--threads", type=int, default=None, help="kg serve --threads")
     parser.add_argument("--out", type=Path, help="also write the report (Markdown) here")
+    parser.add_argument("--flood", type=int, default=40, help="seconds of the flood scenario")
+    parser.add_argument("--flood-clients", type=int, default=60)
+    parser.add_argument("--only-flood", action="store_true", help="run the flood scenario only")
     args = parser.parse_args(argv)
 
     settings = Settings.from_env()
@@ -207,7 +218,18 @@ def main(argv: list[str] | None = None) -> int:
             wait_until_ready(base, server)
             data = inputs(settings, base)
             (work / "inputs.json").write_text(json.dumps(data), encoding="utf-8")
+            if args.only_flood:
+                # pages are sampled: the probe cannot reach them all in a flood's time
+                data["pages"] = data["pages"][:: max(1, len(data["pages"]) // 60)]  # type: ignore[index]
+            print(f"  warming up: {len(data['pages'])} pages ...", file=sys.stderr, flush=True)  # type: ignore[arg-type]
             warm_up(base, data)
+            if args.only_flood:
+                lines, checks = _flood(args, port, data, work, server)
+                report = "\n".join(lines + [f"- [{'x' if ok else ' '}] {t}" for t, ok in checks])
+                print(report)
+                if args.out:
+                    args.out.write_text(report + "\n", encoding="utf-8")
+                return 0 if all(ok for _, ok in checks) else 1
             before = tree_memory_mb(server.pid)
             baseline = run_locust(
                 base, args.users, args.baseline, False, args.think, work, "baseline"
@@ -217,16 +239,43 @@ def main(argv: list[str] | None = None) -> int:
             time.sleep(2)
             after = tree_memory_mb(server.pid)
             alive = server.poll() is None
+            flood_lines, flood_checks = _flood(args, port, data, work, server)
         finally:
             server.terminate()
             with contextlib.suppress(subprocess.TimeoutExpired):
                 server.wait(15)
             log.close()
         report, ok = render(args, data, baseline, mixed, (before, loaded, after), alive)
+    report += "\n\n" + "\n".join(
+        flood_lines + [f"- [{'x' if ok else ' '}] {t}" for t, ok in flood_checks]
+    )
+    ok = ok and all(passed for _, passed in flood_checks)
     print(report)
     if args.out:
         args.out.write_text(report + "\n", encoding="utf-8")
     return 0 if ok else 1
+
+
+def _flood(
+    args: argparse.Namespace,
+    port: int,
+    data: dict[str, object],
+    work: Path,
+    server: subprocess.Popen[bytes],
+) -> tuple[list[str], list[tuple[str, bool]]]:
+    print(f"  flood: {args.flood_clients} clients, {args.flood} s ...", file=sys.stderr, flush=True)
+    pages = list(data["pages"])  # type: ignore[call-overload]
+    probes, statuses = flood.run_flood(
+        port,
+        pages,
+        RUNAWAY,
+        clients=args.flood_clients,
+        seconds=args.flood,
+        work=str(work),
+    )
+    lines, checks = flood.report(probes, statuses, args.flood_clients, args.flood)
+    checks.append(("flood: the server still running afterwards", server.poll() is None))
+    return [f"Load average before the flood: {os.getloadavg()}", *lines], checks
 
 
 def render(

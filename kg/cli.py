@@ -120,23 +120,36 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
                 )
     from kg.endpoint.workers import WorkerPool
 
+    logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
     config: dict[str, object] = {"KG_SETTINGS": settings}
+    pools: list[tuple[WorkerPool, threading.Thread]] = []
     if not settings.store_url:
         verify_store(settings)  # fail now, not on the first request: nothing built, or damaged
         # start the SPARQL query workers while the web app loads (cold start)
         pool = WorkerPool.from_settings(settings)
         starting = threading.Thread(target=pool.start, name="kg-start-workers", daemon=True)
         starting.start()
+        pools.append((pool, starting))
         config["KG_SPARQL_POOL"] = pool
     # uploads are validated in sandboxed, killable workers, not in the web process
     validation = WorkerPool.for_validation(settings)
-    threading.Thread(target=validation.start, name="kg-start-validation", daemon=True).start()
+    starting = threading.Thread(target=validation.start, name="kg-start-validation", daemon=True)
+    starting.start()
+    pools.append((validation, starting))
     config["KG_VALIDATION_POOL"] = validation
     from webui import create_serving_app
     from webui.server import serve
 
     app = create_serving_app(config)
-    logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
+    # fail closed: no worker runs without its network sandbox unless the policy allows
+    # it (each pool logs the sandbox in force when it starts)
+    for _pool, starting in pools:
+        starting.join()
+    for pool, _ in pools:
+        if pool.refused is not None:
+            for other, _ in pools:
+                other.close()
+            pool.check_sandbox()
     sparql = app.extensions.get("kg_sparql")
     source = settings.store_url or settings.relative(settings.store_dir)
     print(

@@ -125,6 +125,12 @@ class Settings:
             (default 0.5).
         long_queries: long queries that may run at once; one more is stopped (503)
             (default 2).
+        worker_queue: requests that may wait for a worker of each pool (queries,
+            validations); one more is answered 503 with ``Retry-After`` at once,
+            or displaces a waiting request of a client that used more worker
+            time (default 8).
+        client_limit: requests one client (remote address) may have in each pool,
+            running or waiting; one more is 503 with ``Retry-After`` (default 4).
         validation_workers: worker processes validating configurations for the
             Validate page under ``kg serve`` (default 2).
         validation_timeout: seconds a validation on the Validate page may run before
@@ -141,6 +147,10 @@ class Settings:
             used where a response names its own URLs (``/void``, the service
             description); never taken from the request's ``Host`` header (default:
             ``kg serve``'s listening address; :attr:`public_base_url`).
+        worker_sandbox: ``required`` (default): query and validation workers run
+            without network (a private network namespace) or not at all, and
+            ``kg serve`` refuses to start (exit 71); ``optional``: run them without
+            it where the kernel refuses (logged).
     """
 
     home: Path
@@ -169,12 +179,15 @@ class Settings:
     endpoint_workers: int = 2
     long_query_after: float = 0.5
     long_queries: int = 2
+    worker_queue: int = 8
+    client_limit: int = 4
     validation_workers: int = 2
     validation_timeout: float = 30.0
     worker_memory_mb: int = 2048
     store_mode: str = "memory"
     cors_origin: str = "*"
     base_url: str | None = None
+    worker_sandbox: str = "required"
 
     def __post_init__(self) -> None:
         home = Path(self.home).resolve()
@@ -205,6 +218,8 @@ class Settings:
             "endpoint_workers",
             "long_query_after",
             "long_queries",
+            "worker_queue",
+            "client_limit",
             "validation_workers",
             "validation_timeout",
             "worker_memory_mb",
@@ -213,6 +228,10 @@ class Settings:
                 raise ConfigError(f"setting {name} must be positive, got {getattr(self, name)}")
         if self.store_mode not in ("disk", "memory"):
             raise ConfigError(f"setting store_mode must be disk or memory, got {self.store_mode!r}")
+        if self.worker_sandbox not in ("required", "optional"):
+            raise ConfigError(
+                f"setting worker_sandbox must be required or optional, got {self.worker_sandbox!r}"
+            )
         if self.store_dataset not in ("explicit", "server"):
             raise ConfigError(
                 f"setting store_dataset must be explicit or server, got {self.store_dataset!r}"
@@ -249,9 +268,10 @@ class Settings:
         ``KG_MAX_RESULT_ROWS``, ``KG_MAX_RESULT_BYTES``, ``KG_MAX_QUERY_BYTES``,
         ``KG_MAX_QUERY_DEPTH``,
         ``KG_ENDPOINT_WORKERS``, ``KG_LONG_QUERY_AFTER``, ``KG_LONG_QUERIES``,
+        ``KG_WORKER_QUEUE``, ``KG_CLIENT_LIMIT``,
         ``KG_VALIDATION_WORKERS``, ``KG_VALIDATION_TIMEOUT``,
         ``KG_WORKER_MEMORY_MB``, ``KG_STORE_MODE``,
-        ``KG_CORS_ORIGIN``, ``KG_BASE_URL``.
+        ``KG_CORS_ORIGIN``, ``KG_BASE_URL``, ``KG_WORKER_SANDBOX``.
         """
         environ = os.environ if environ is None else environ
         overrides: dict[str, object] = {}
@@ -272,6 +292,8 @@ class Settings:
             ("KG_MAX_QUERY_DEPTH", "max_query_depth"),
             ("KG_ENDPOINT_WORKERS", "endpoint_workers"),
             ("KG_LONG_QUERIES", "long_queries"),
+            ("KG_WORKER_QUEUE", "worker_queue"),
+            ("KG_CLIENT_LIMIT", "client_limit"),
             ("KG_VALIDATION_WORKERS", "validation_workers"),
             ("KG_WORKER_MEMORY_MB", "worker_memory_mb"),
         ):
@@ -298,6 +320,7 @@ class Settings:
             ("KG_STORE_MODE", "store_mode"),
             ("KG_CORS_ORIGIN", "cors_origin"),
             ("KG_BASE_URL", "base_url"),
+            ("KG_WORKER_SANDBOX", "worker_sandbox"),
         ):
             if environ.get(var, "").strip():
                 overrides[name] = environ[var].strip()

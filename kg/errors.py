@@ -13,6 +13,8 @@ code  meaning
       parameter, bad configuration
 3     no usable built store: none yet, or damaged (run ``kg build``)
 69    a required external program (Java) is unavailable
+71    ``kg serve``: the query workers' network sandbox cannot be set up
+      (override: ``KG_WORKER_SANDBOX=optional``)
 75    another build holds the build lock; try again later
 ====  ==========================================================
 

@@ -54,7 +54,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.config import PREFIXES, Settings
-from kg.endpoint.guard import tokens
+from kg.endpoint.errors import EndpointError
+from kg.endpoint.guard import check_shape, tokens
 from kg.errors import QueryError
 from kg.terms import RDF_LANG_STRING, XSD_STRING, Term, compact, compact_iri
 
@@ -702,8 +703,13 @@ def run_query(
     """Run ``query`` on the store's default graph (each distinct triple of the named
     graphs once, :mod:`kg.dataset`) and read the whole result."""
     bindings = resolve_bindings(query, overrides)
+    text = bind_values(query.text, bindings)
     try:
-        raw = store.query(bind_values(query.text, bindings))
+        check_shape(text)  # chains the engine cannot parse would crash this process
+    except EndpointError as e:
+        raise QueryError(e.message, file=query.origin) from None
+    try:
+        raw = store.query(text)
         return _read_result(raw)
     except (SyntaxError, RuntimeError, OSError, ValueError) as e:
         raise _query_error(e, query) from None

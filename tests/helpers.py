@@ -42,6 +42,9 @@ def kg_env(settings: Settings, **extra: str) -> dict[str, str]:
         KG_STORE_DIR=str(settings.store_dir),
         KG_RULES_DIR=str(settings.rules_dir),
         PYTHONWARNINGS="error",
+        # the code under test, wherever the subprocess runs (the venv's own install
+        # may point at another checkout)
+        PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
     )
     env.update(extra)
     return env

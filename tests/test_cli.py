@@ -109,3 +109,11 @@ def test_unexpected_exception_exits_70(monkeypatch, capsys, tmp_path):
     assert main(["build"]) == 70
     err = capsys.readouterr().err
     assert "internal error (ZeroDivisionError: oops)" in err and "Traceback" not in err
+
+
+def test_query_that_would_crash_the_engine_is_refused_not_a_segfault(basic_store):
+    # 7,000 terms at depth 1: pyoxigraph's parser overflowed its stack (exit 139)
+    proc = run_kg(["query", "SELECT (1" + "+1" * 7000 + " AS ?x) {}"], basic_store)
+    assert proc.returncode == 2, proc.stderr
+    assert "7000 operators" in proc.stderr and "max_operators" in proc.stderr
+    assert "Traceback" not in proc.stderr

@@ -69,7 +69,7 @@ ALLOWED_REQUEST_HEADERS = "Accept, Content-Type, Cache-Control, X-Requested-With
 class _Backend:
     """What both backends share: ``select`` for the service description's facts."""
 
-    def run(self, job: Job) -> Rendered:
+    def run(self, job: Job, client: str = "local", small: bool = False) -> Rendered:
         raise NotImplementedError
 
     def select(self, query: str) -> list[dict[str, Any]]:
@@ -97,8 +97,8 @@ class EmbeddedBackend(_Backend):
     def close(self) -> None:
         self.pool.close()
 
-    def run(self, job: Job) -> Rendered:
-        return self.pool.run(job, self.settings.query_timeout)
+    def run(self, job: Job, client: str = "local", small: bool = False) -> Rendered:
+        return self.pool.run(job, self.settings.query_timeout, client=client, small=small)
 
     def _manifest(self) -> tuple[str, dict[str, Any]]:
         version = os.path.realpath(self.settings.store_dir)
@@ -148,7 +148,7 @@ class RemoteBackend(_Backend):
     def close(self) -> None:
         pass
 
-    def run(self, job: Job) -> Rendered:
+    def run(self, job: Job, client: str = "local", small: bool = False) -> Rendered:
         if job.default_graphs is not None or job.named_graphs is not None:
             defaults, named = list(job.default_graphs or ()), list(job.named_graphs or ())
         else:
@@ -390,7 +390,8 @@ def sparql() -> Response:
     if job.solutions_format is None and job.graph_format is None:
         raise negotiated_error(negotiated)
     try:
-        rendered = svc.backend.run(job)
+        client = request.remote_addr or "unknown"
+        rendered = svc.backend.run(job, client=client, small=guarded.small)
     except errors.QueryTimeoutError as e:
         # name the slow shapes in the query and what helps, not just "narrow it down"
         head = e.message.split("; ", 1)[0]

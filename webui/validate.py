@@ -48,7 +48,9 @@ def _report(sources: list[tuple[str, bytes]], when: date | None) -> dict[str, An
         from kg.endpoint.workers import ValidationJob
 
         settings = current_app.extensions["kg"].settings
-        return pool.run(ValidationJob(tuple(sources), when), settings.validation_timeout)
+        job = ValidationJob(tuple(sources), when)
+        client = request.remote_addr or "unknown"
+        return pool.run(job, settings.validation_timeout, client=client)
     from kg.validation import validate
     from kg.validation.report import report_view
 

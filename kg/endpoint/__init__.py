@@ -5,7 +5,9 @@
 * :mod:`kg.endpoint.protocol` parses SPARQL 1.1 Protocol requests, negotiates the
   result format and serialises results (with a row limit);
 * :mod:`kg.endpoint.workers` runs queries in pre-forked worker processes that are
-  killed and replaced when a query runs past the time limit or memory limit;
+  killed and replaced when a query runs past the time limit or memory limit; the
+  workers are forked by :mod:`kg.endpoint.forkserver`, confined by
+  :mod:`kg.endpoint.sandbox` and speak :mod:`kg.endpoint.jobs`;
 * :mod:`kg.endpoint.service_description` and :mod:`kg.endpoint.void` describe the
   service and the dataset.
 

@@ -80,6 +80,13 @@ class ServiceUnavailableError(EndpointError):
     status = 503
 
 
+class SandboxUnavailableError(ServiceUnavailableError):
+    """503 (``kg serve``: exit 71): the workers' network sandbox cannot be set up,
+    and the policy requires it."""
+
+    exit_code = 71
+
+
 class QueryTimeoutError(ServiceUnavailableError):
     """503: the query ran past the time limit and was stopped."""
 

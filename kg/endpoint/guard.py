@@ -30,7 +30,12 @@ verdicts are cross-checked against rdflib's parse tree in the tests.
 The guard also bounds the size (413) and the nesting depth (400) of a query:
 pyoxigraph crashes the whole process on deeply nested input, so nothing deeper
 than :attr:`Limits.max_depth` reaches it (and queries run in worker processes, so
-a crash could not take the server down anyway).
+a crash could not take the server down anyway). Flat input crashes it too: its
+parser and planner recurse once per operator of a chain (``1+1+...``, ``||``),
+per ``UNION`` branch, per ``OPTIONAL``/``MINUS`` and per path step, so a query of
+depth 1 can still overflow the stack. The guard counts each of these on the
+tokens and answers 400 naming the limit, set well below where the engine was
+measured to crash (``bench/engine_bounds.py``, docs/limits.md).
 """
 
 from __future__ import annotations
@@ -60,6 +65,17 @@ class Limits:
 
     max_bytes: int = 128 * 1024
     max_depth: int = 48
+    # Measured crash points of pyoxigraph 0.5 (8 MB stack; bench/engine_bounds.py):
+    # about 7,000 terms of '+', 16,000 of '||' or '&&', 4,000-8,000 UNION branches,
+    # 2,000-4,000 MINUS, 2,000-4,000 BIND, 8,000-16,000 FILTER, ~16,000 path steps.
+    # Each limit is far below, and far above any query written by hand (the shipped
+    # queries use at most 84 triple patterns, 62 operators, 10 OPTIONAL).
+    max_operators: int = 1000
+    max_unions: int = 256
+    max_optionals: int = 256
+    max_filters: int = 256
+    max_triple_patterns: int = 1000
+    max_path_steps: int = 256
 
 
 @dataclass(frozen=True)
@@ -73,12 +89,16 @@ class GuardedQuery:
         has_dataset_clause: the query has ``FROM`` or ``FROM NAMED``, so its own
             dataset applies rather than the union of the named graphs.
         depth: the deepest nesting of brackets and unary operators.
+        small: a guess that it is quick: at most two triple patterns or groups, no
+            property path, at most two UNION/OPTIONAL/MINUS/FILTER/BIND (used only
+            to order a new client's first requests, never to refuse anything).
     """
 
     text: str
     form: str | None
     has_dataset_clause: bool
     depth: int
+    small: bool = False
 
 
 # ---------------------------------------------------------------------- lexer
@@ -126,6 +146,10 @@ _TOKEN_RE = re.compile(
 _OPENERS = frozenset("{([")
 _CLOSERS = frozenset("})]")
 _UNARY = frozenset("!-+^")
+# "/" is counted once, as a path step (it is also division: the lexer cannot tell)
+_OPERATORS = frozenset({"||", "&&", "=", "!=", "<", ">", "<=", ">=", "+", "-", "*", "!"})
+_PATH_STEPS = frozenset("/|^")
+_SEPARATORS = frozenset(".;,")
 _ESCAPE_RE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
@@ -136,6 +160,12 @@ class QueryReading:
     depth: int
     form: str | None
     first_word: str | None
+    operators: int = 0  # operator tokens of expressions (+ - * || && = != < > <= >= !)
+    unions: int = 0  # UNION keywords
+    optionals: int = 0  # OPTIONAL and MINUS keywords
+    filters: int = 0  # FILTER and BIND keywords
+    triple_patterns: int = 0  # separators . ; , and groups { [ within patterns
+    path_steps: int = 0  # / | ^ (a division counts too)
 
 
 def read_query(text: str) -> QueryReading:
@@ -146,6 +176,8 @@ def read_query(text: str) -> QueryReading:
     in_prologue = True
     form: str | None = None
     first_word: str | None = None
+    operators = unions = optionals = filters = triple_patterns = path_steps = 0
+    openers: list[str] = []
     for match in _TOKEN_RE.finditer(text):
         kind = match.lastgroup
         if kind in ("ws", "comment"):
@@ -155,8 +187,16 @@ def read_query(text: str) -> QueryReading:
             if value in _OPENERS:
                 depth += 1
                 max_depth = max(max_depth, depth + unary_run)
+                openers.append(value)
+                triple_patterns += value != "("
             elif value in _CLOSERS:
                 depth -= 1
+                if openers:
+                    openers.pop()
+            elif value in _SEPARATORS and (not openers or openers[-1] != "("):
+                triple_patterns += 1
+            operators += value in _OPERATORS
+            path_steps += value in _PATH_STEPS
             if value in _UNARY or value == "^^":
                 unary_run += len(value)
                 max_depth = max(max_depth, depth + unary_run)
@@ -167,6 +207,9 @@ def read_query(text: str) -> QueryReading:
         if kind == "word":
             upper = value.upper()
             words.append(upper)
+            unions += upper == "UNION"
+            optionals += upper in ("OPTIONAL", "MINUS")
+            filters += upper in ("FILTER", "BIND")
             if in_prologue and upper not in ("BASE", "PREFIX"):
                 in_prologue = False
                 first_word = upper
@@ -181,7 +224,19 @@ def read_query(text: str) -> QueryReading:
             # followed by more name, so ``ex:a.b.SERVICE <x> {}`` reaches its parser as
             # ``ex:a.b . SERVICE <x> {}``: what follows each dot is read as words too.
             words += [tail.upper() for tail in value.split(".")[1:] if tail]
-    return QueryReading(words, prefixes, max_depth, form, first_word)
+    return QueryReading(
+        words,
+        prefixes,
+        max_depth,
+        form,
+        first_word,
+        operators=operators,
+        unions=unions,
+        optionals=optionals,
+        filters=filters,
+        triple_patterns=triple_patterns,
+        path_steps=path_steps,
+    )
 
 
 def tokens(text: str) -> Iterator[tuple[str, int, int]]:
@@ -205,11 +260,46 @@ def _unescape(text: str) -> str:
 # ---------------------------------------------------------------------- guard
 
 
-def _check_reading(reading: QueryReading, limits: Limits) -> None:
+#: What each count limit bounds, in messages: (field of both classes, the thing counted).
+_COUNTED = (
+    ("operators", "operators (+ - * || && = != < > <= >= !)"),
+    ("unions", "UNION branches"),
+    ("optionals", "OPTIONAL or MINUS clauses"),
+    ("filters", "FILTER or BIND clauses"),
+    ("triple_patterns", "triple patterns and groups"),
+    ("path_steps", "property path steps or divisions (/ | ^)"),
+)
+
+
+def _check_shape(reading: QueryReading, limits: Limits) -> None:
     if reading.depth > limits.max_depth:
         raise BadRequestError(
             f"the query is nested {reading.depth} levels deep; the limit is {limits.max_depth}"
         )
+    for name, what in _COUNTED:
+        count, limit = getattr(reading, name), getattr(limits, f"max_{name}")
+        if count > limit:
+            raise BadRequestError(
+                f"the query has {count} {what}; the limit is {limit} (max_{name}, "
+                "docs/limits.md): the engine cannot take very long chains; split the query"
+            )
+
+
+def check_shape(text: str, limits: Limits | None = None) -> None:
+    """Only the limits that keep the engine from crashing (depth and counts), for
+    queries run in-process by trusted tools (``kg query``), not the endpoint's rules.
+
+    Raises:
+        BadRequestError: nested too deep, or a count over its limit.
+    """
+    limits = limits or Limits()
+    _check_shape(read_query(text), limits)
+    if "\\u" in text or "\\U" in text:
+        _check_shape(read_query(_unescape(text)), limits)
+
+
+def _check_reading(reading: QueryReading, limits: Limits) -> None:
+    _check_shape(reading, limits)
     if any("SERVICE" in w for w in reading.words) or any("SERVICE" in p for p in reading.prefixes):
         raise BadRequestError(FEDERATION_MESSAGE)
     if reading.first_word in _UPDATE_FIRST_WORDS or (
@@ -232,6 +322,9 @@ def _cached_check(text: str, limits: Limits) -> GuardedQuery:
         form=reading.form,
         has_dataset_clause="FROM" in reading.words,
         depth=reading.depth,
+        small=reading.triple_patterns <= 2
+        and reading.path_steps == 0
+        and reading.unions + reading.optionals + reading.filters <= 2,
     )
 
 

@@ -25,495 +25,51 @@ queries always find a worker. At most ``long_slots`` such long queries run at
 once; one more is stopped there and answered 503 ("try again later"). A long
 query's worker is stopped when the query ends.
 
-Workers are forked by a small fork server (:func:`zygote_main`), a clean
-single-threaded Python process started once with only pyoxigraph and this module
-imported; never from the multi-threaded web server. Forking a replacement takes
-a few milliseconds; the new worker then opens the store read-only.
+Workers are forked by a small fork server (:mod:`kg.endpoint.forkserver`), a
+clean single-threaded Python process started once with only pyoxigraph and the
+worker's modules imported; never from the multi-threaded web server. Forking a
+replacement takes a few milliseconds; the new worker then opens the store
+read-only. The sandbox is set up by :mod:`kg.endpoint.sandbox`; what a job is and
+how its answer travels back is :mod:`kg.endpoint.jobs`. This module is the pool.
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import logging
 import os
 import pickle
 import queue
-import resource
 import signal
-import socket
-import subprocess
-import sys
-import tempfile
 import threading
 import time
-from dataclasses import dataclass
-from datetime import date
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-import pyoxigraph as ox
-
-from kg.config import PREFIXES, Settings
+from kg.config import Settings
 from kg.endpoint import errors
-from kg.endpoint.dataset import dataset_for
-from kg.endpoint.protocol import (
-    BY_NAME,
-    GRAPH,
-    SOLUTIONS,
-    Rendered,
-    render_boolean,
-    render_solutions,
-    render_triples,
+from kg.endpoint.admission import FairQueue, Ticket
+from kg.endpoint.forkserver import Zygote
+from kg.endpoint.jobs import (  # noqa: F401 - the pool's public interface
+    DB_DIRNAME,
+    MANIFEST_NAME,
+    QUERY_BASE_IRI,
+    STORE_MODES,
+    Job,
+    ValidationJob,
+    open_for_serving,
+    rebuild_error,
+    rebuild_input_error,
+    run_job,
 )
-from kg.query import split_sparql_error
+from kg.endpoint.sandbox import LONG_QUERY_NICE, POLICIES, REQUIRED, WORKER_NICE, in_force
 
 log = logging.getLogger("kg.endpoint")
 
-DB_DIRNAME = "db"
-MANIFEST_NAME = "manifest.json"
-STORE_MODES = ("disk", "memory")
-WORKER_NICE = 5  # below the web process: pages first
-LONG_QUERY_NICE = 19  # a long query gets only the CPU nothing else wants
-
-
-@dataclass(frozen=True)
-class Job:
-    """One query for a worker.
-
-    ``default_graphs``/``named_graphs`` are the protocol's ``default-graph-uri`` and
-    ``named-graph-uri``; ``None`` for both means: the query's own ``FROM`` clauses
-    if ``has_dataset_clause``, else the union of all named graphs as the default
-    graph and all named graphs for ``GRAPH``.
-    """
-
-    query: str
-    solutions_format: str | None = "json"
-    graph_format: str | None = "turtle"
-    max_rows: int = 10000
-    max_bytes: int | None = None  # of the result as sent (protocol.render_solutions)
-    has_dataset_clause: bool = False
-    default_graphs: tuple[str, ...] | None = None
-    named_graphs: tuple[str, ...] | None = None
-
-
-@dataclass(frozen=True)
-class ValidationJob:
-    """One area configuration to validate (``kg.validation.validate``) in a worker.
-
-    Uploads are validated where they cannot reach the network, cannot hold up the
-    pages, and are stopped at a time and memory limit (see :meth:`WorkerPool.for_validation`).
-    """
-
-    sources: tuple[tuple[str, bytes], ...]
-    as_at: date | None = None
-
-
-# ------------------------------------------------------------------ execution
-
-
-def _engine_error(e: Exception) -> errors.EndpointError:
-    message, line, column = split_sparql_error(str(e))
-    if isinstance(e, SyntaxError):
-        return errors.QuerySyntaxError(
-            f"the query is not valid SPARQL: {message}", line=line, column=column
-        )
-    if isinstance(e, MemoryError):
-        return errors.QueryMemoryError("the query needed more memory than the worker limit")
-    return errors.BadRequestError(
-        f"the query could not be evaluated: {message}", line=line, column=column
-    )
-
-
-#: The base IRI of every query the endpoint runs.
-QUERY_BASE_IRI = "https://w3id.org/safeguarding-kg/sparql"
-
-
-def run_job(store: Any, job: Job, prefixes: dict[str, str] | None = None) -> Rendered:
-    """Run ``job`` on ``store`` (a pyoxigraph store) and serialise the result.
-
-    Raises:
-        EndpointError: a syntax error (400), no acceptable format (406), memory (503).
-    """
-    # relative IRIs in a query resolve against the endpoint's own IRI (the SPARQL 1.1
-    # Protocol lets a service choose its base; docs/endpoint.md)
-    try:
-        store, kwargs = dataset_for(
-            store,
-            job.query,
-            job.default_graphs,
-            job.named_graphs,
-            job.has_dataset_clause,
-            QUERY_BASE_IRI,
-        )
-        kwargs["base_iri"] = QUERY_BASE_IRI
-        result = store.query(job.query, **kwargs)
-        if isinstance(result, ox.QueryBoolean):
-            return render_boolean(bool(result), _format(job, SOLUTIONS))
-        if isinstance(result, ox.QuerySolutions):
-            return render_solutions(result, _format(job, SOLUTIONS), job.max_rows, job.max_bytes)
-        return render_triples(
-            result, _format(job, GRAPH), job.max_rows, prefixes or PREFIXES, job.max_bytes
-        )
-    except errors.EndpointError:
-        raise
-    except (SyntaxError, ValueError, RuntimeError, OSError, MemoryError) as e:
-        raise _engine_error(e) from None
-
-
-def _format(job: Job, kind: str):  # noqa: ANN202 - ResultFormat
-    name = job.solutions_format if kind == SOLUTIONS else job.graph_format
-    if name is None:
-        what = "SELECT and ASK" if kind == SOLUTIONS else "CONSTRUCT and DESCRIBE"
-        raise errors.NotAcceptableError(
-            f"the request accepts no format for {what} results; "
-            f"see the format parameter in the service description"
-        )
-    return BY_NAME[name]
-
-
-# --------------------------------------------------------------- the worker
-
-
-def _no_core_dumps() -> None:
-    with contextlib.suppress(ValueError, OSError):
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-
-
-def _unlimit_memory() -> None:
-    with contextlib.suppress(ValueError, OSError):
-        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
-
-
-def _limit_memory(extra_mb: int) -> None:
-    """Let this process grow by ``extra_mb`` more address space, then fail.
-
-    Only the soft limit is set, relative to what the process holds now (an opened
-    RocksDB store reserves about 730 MB of address space; the in-memory store is
-    inherited), so the worker can widen it again after reopening a new build.
-    """
-    if extra_mb <= 0:
-        return
-    limit = (_vm_size_mb() + extra_mb) * 1024 * 1024
-    with contextlib.suppress(ValueError, OSError):
-        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        if hard != resource.RLIM_INFINITY:
-            limit = min(limit, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-
-
-def _die_with_parent() -> None:
-    with contextlib.suppress(Exception):
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-
-
-def _no_network() -> str:
-    """Move this (single-threaded) process into an empty network namespace."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-    except OSError:
-        return "unavailable (no libc)"
-    clone_newnet, clone_newuser = 0x40000000, 0x10000000
-    if libc.unshare(clone_newnet) == 0:
-        return "network namespace"
-    if libc.unshare(clone_newuser | clone_newnet) == 0:
-        return "user and network namespace"
-    return f"unavailable ({os.strerror(ctypes.get_errno())})"
-
-
-def open_for_serving(store_dir: Path, mode: str = "disk") -> tuple[Any, str]:
-    """Open the store version ``store_dir`` points to; return it and its real path.
-
-    ``disk``: pyoxigraph's RocksDB store opened read-only (20-60 ms). ``memory``:
-    the quads copied into an in-memory store (about 1 s per 100k quads; queries
-    then run 2-5 times faster). Blank nodes keep their labels (N-Quads round trip).
-    """
-    version = os.path.realpath(store_dir)
-    db = Path(version) / DB_DIRNAME
-    if not db.is_dir() or not (Path(version) / MANIFEST_NAME).is_file():
-        raise errors.ServiceUnavailableError("no built store: run `kg build` first")
-    disk = ox.Store.read_only(str(db))
-    if mode == "memory":
-        # Through a temporary N-Quads file, with RocksDB closed before the load:
-        # measured at 1M quads, a peak of 370 MB (the loaded store: 330 MB) where
-        # copying quad by quad from the open store peaked at 670 MB.
-        with tempfile.NamedTemporaryFile(prefix="kg-load-", suffix=".nq") as dump:
-            disk.dump(dump, format=ox.RdfFormat.N_QUADS)
-            dump.flush()
-            del disk  # closes RocksDB and stops its threads before anything forks
-            memory = ox.Store()
-            memory.load(path=dump.name, format=ox.RdfFormat.N_QUADS)
-        return memory, version
-    return disk, version
-
-
-def _error_tuple(e: errors.EndpointError) -> tuple[str, str, int | None, int | None]:
-    return (type(e).__name__, e.message, e.line, e.column)
-
-
-def _worker_loop(
-    conn: Connection,
-    store_dir: str,
-    memory_mb: int,
-    network: str,
-    store: Any = None,
-    version: str | None = None,
-) -> None:
-    """A worker: say ready, then answer jobs until EOF.
-
-    ``store`` is the in-memory store inherited from the fork server, if any; when
-    the build is replaced, the worker falls back to opening the new version from
-    disk (the pool meanwhile loads it into a new fork server).
-    """
-    held = "memory" if store is not None else "disk"
-    if store is None:
-        with contextlib.suppress(errors.EndpointError, OSError):
-            store, version = open_for_serving(Path(store_dir), "disk")
-    _limit_memory(memory_mb)
-    conn.send_bytes(pickle.dumps(("ready", {"pid": os.getpid(), "network": network})))
-    while True:
-        try:
-            data = conn.recv_bytes()
-        except (EOFError, OSError):
-            return
-        job: Job | ValidationJob = pickle.loads(data)
-        reply: tuple[str, Any]
-        if isinstance(job, ValidationJob):
-            reply = _validate(job)  # needs no store
-        else:
-            try:
-                current = os.path.realpath(store_dir)
-                if store is None or current != version:
-                    store = None
-                    held = "disk"
-                    _unlimit_memory()  # while opening the new version
-                    try:
-                        store, version = open_for_serving(Path(store_dir), "disk")
-                    except OSError as e:
-                        raise errors.ServiceUnavailableError(
-                            f"cannot open the store: {e}"
-                        ) from None
-                    finally:
-                        _limit_memory(memory_mb)
-                started = time.perf_counter()
-                rendered = run_job(store, job)
-                rendered.engine_seconds = time.perf_counter() - started
-                rendered.headers["X-KG-Store"] = held
-                reply = ("ok", rendered)
-            except errors.EndpointError as e:
-                reply = ("error", _error_tuple(e))
-            except MemoryError:
-                message = f"the query needed more memory than the worker limit of {memory_mb} MB"
-                reply = ("error", ("QueryMemoryError", message, None, None))
-            except Exception as e:  # never leave the web process waiting
-                message = f"internal error in the query worker ({type(e).__name__})"
-                reply = ("error", ("EndpointError", message, None, None))
-        try:
-            conn.send_bytes(pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL))
-        except (OSError, ValueError):
-            return
-
-
-def _validate(job: ValidationJob) -> tuple[str, Any]:
-    from kg.errors import KGError
-    from kg.validation import validate
-    from kg.validation.report import report_view
-
-    try:
-        return ("ok", report_view(validate(list(job.sources), as_at=job.as_at)))
-    except KGError as e:  # the user's input: rebuilt with its place in the web process
-        where = (e.file, e.line, e.column, e.field)
-        return ("input", (type(e).__module__, type(e).__name__, e.message, *where))
-    except MemoryError:
-        message = "the configuration needed more memory than the worker limit"
-        return ("error", ("QueryMemoryError", message, None, None))
-    except Exception as e:  # never leave the web process waiting
-        message = f"internal error while validating ({type(e).__name__})"
-        return ("error", ("EndpointError", message, None, None))
-
-
-def _rebuild_input_error(data: tuple[Any, ...]) -> Exception:
-    import importlib
-
-    from kg.errors import KGError
-
-    module, name, message, file, line, column, field = data
-    cls = getattr(importlib.import_module(module), name, KGError)
-    if not (isinstance(cls, type) and issubclass(cls, KGError)):
-        cls = KGError
-    return cls(message, file=file, line=line, column=column, field=field)
-
-
-def _rebuild_error(data: tuple[str, str, int | None, int | None]) -> errors.EndpointError:
-    name, message, line, column = data
-    cls = getattr(errors, name, errors.EndpointError)
-    if not (isinstance(cls, type) and issubclass(cls, errors.EndpointError)):
-        cls = errors.EndpointError
-    error = cls(message, line=line, column=column)
-    if cls is errors.EndpointError:
-        error.status = 500
-    return error
-
-
-def _vm_size_mb() -> int:
-    try:
-        with open("/proc/self/status", encoding="ascii") as f:
-            for line in f:
-                if line.startswith("VmSize:"):
-                    return int(line.split()[1]) // 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    return 0
-
-
-# ------------------------------------------------------------ the fork server
-
-
-def zygote_main() -> None:
-    """A fork server: a clean, single-threaded process that forks the workers.
-
-    Started by :class:`WorkerPool` as ``python -c ...`` with its control socket as
-    file descriptor ``KG_ZYGOTE_FD``. In ``memory`` mode it first loads the store
-    into memory (the workers share it, copy-on-write). It then writes ``R`` (ready)
-    and, for each ``spawn`` request, forks a worker and sends back the worker's pid
-    and one end of a socket pair to talk to it.
-    """
-    fd = int(os.environ["KG_ZYGOTE_FD"])
-    store_dir = os.environ["KG_ZYGOTE_STORE"]
-    mode = os.environ.get("KG_ZYGOTE_MODE", "disk")
-    memory_mb = int(os.environ.get("KG_ZYGOTE_MEMORY_MB", "0"))
-    sandbox = os.environ.get("KG_ZYGOTE_SANDBOX", "1") == "1"
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # No PR_SET_PDEATHSIG here: it fires when the *thread* that started us ends.
-    # The control socket tells us when the web process has gone (EOF), and the
-    # workers die with us (their PR_SET_PDEATHSIG refers to our only thread).
-    network = _no_network() if sandbox else "not requested"
-    control = socket.socket(fileno=fd)
-    store: Any = None
-    version: str | None = None
-    if mode == "memory":
-        try:
-            store, version = open_for_serving(Path(store_dir), "memory")
-        except (errors.EndpointError, OSError) as e:
-            print(f"kg.endpoint: cannot load the store into memory: {e}", file=sys.stderr)
-            return
-    if os.environ.get("KG_ZYGOTE_PRELOAD") == "validation":
-        # the shapes and the statute reference, once: the workers share them
-        try:
-            from kg.validation.validator import default_validator
-
-            default_validator()
-        except Exception as e:  # each worker will try again and report it
-            print(f"kg.endpoint: cannot prepare validation: {e}", file=sys.stderr)
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # workers are reaped automatically
-    try:
-        control.sendall(b"R")
-    except OSError:
-        return
-    while True:
-        try:
-            request = control.recv(16)
-        except (OSError, InterruptedError):
-            request = b""
-        if not request:
-            return  # the web process has gone
-        if request != b"spawn":
-            continue
-        ours, theirs = socket.socketpair()
-        pid = os.fork()
-        if pid == 0:  # the worker
-            try:
-                control.close()
-                ours.close()
-                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-                _die_with_parent()
-                _no_core_dumps()
-                with contextlib.suppress(OSError):
-                    os.nice(WORKER_NICE)
-                _worker_loop(
-                    Connection(theirs.detach()), store_dir, memory_mb, network, store, version
-                )
-            finally:
-                os._exit(0)
-        theirs.close()
-        try:
-            socket.send_fds(control, [pid.to_bytes(8, "little")], [ours.fileno()])
-        except OSError:
-            return
-        finally:
-            ours.close()
-
-
-class _Zygote:
-    """The web process's handle on one fork server."""
-
-    def __init__(self, pool: WorkerPool, mode: str) -> None:
-        ours, theirs = socket.socketpair()
-        env = dict(os.environ)
-        env.update(
-            KG_ZYGOTE_FD=str(theirs.fileno()),
-            KG_ZYGOTE_STORE=str(pool.store_dir),
-            KG_ZYGOTE_MODE=mode,
-            KG_ZYGOTE_MEMORY_MB=str(pool.memory_mb),
-            KG_ZYGOTE_SANDBOX="1" if pool.sandbox else "0",
-            KG_ZYGOTE_PRELOAD=pool.preload or "",
-            RUST_BACKTRACE="0",
-            PYTHONWARNINGS="ignore",
-        )
-        self.mode = mode
-        self.version = os.path.realpath(pool.store_dir)
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", "from kg.endpoint.workers import zygote_main; zygote_main()"],
-            pass_fds=[theirs.fileno()],
-            env=env,
-            stdin=subprocess.DEVNULL,
-            close_fds=True,
-        )
-        theirs.close()
-        self.control = ours
-        self.lock = threading.Lock()
-        self.workers = 0
-
-    def wait_ready(self, timeout: float) -> bool:
-        self.control.settimeout(timeout)
-        try:
-            return self.control.recv(1) == b"R"
-        except OSError:
-            return False
-
-    def spawn(self, timeout: float) -> tuple[int, Connection]:
-        with self.lock:
-            if self.process.poll() is not None:
-                raise errors.ServiceUnavailableError(
-                    "a fork server of the query workers has stopped"
-                )
-            self.control.settimeout(timeout)
-            try:
-                self.control.sendall(b"spawn")
-                data, fds, _flags, _addr = socket.recv_fds(self.control, 8, 1)
-            except OSError as e:
-                raise errors.ServiceUnavailableError(f"cannot start a query worker ({e})") from None
-        if not fds:
-            raise errors.ServiceUnavailableError("a fork server of the query workers has stopped")
-        return int.from_bytes(data, "little"), Connection(fds[0])
-
-    def stop(self) -> None:
-        with contextlib.suppress(OSError):
-            self.control.close()
-        with contextlib.suppress(OSError):
-            self.process.kill()
-        with contextlib.suppress(Exception):
-            self.process.wait(5)
-
-
-# ------------------------------------------------------------------ the pool
-
 
 class _Worker:
-    def __init__(self, pid: int, conn: Connection, zygote: _Zygote, generation: int) -> None:
+    def __init__(self, pid: int, conn: Connection, zygote: Zygote, generation: int) -> None:
         self.pid = pid
         self.conn = conn
         self.zygote = zygote
@@ -540,10 +96,16 @@ class WorkerPool:
             store into memory in a second fork server in the background, and then
             swaps in workers forked from it (they share the loaded store,
             copy-on-write). After a rebuild it loads the new version the same way.
-        sandbox: put the workers in a private network namespace when possible.
+        sandbox: ``required`` (the default): the workers run in a private network
+            namespace or not at all (:attr:`refused` says why; every job is then
+            answered 503); ``optional``: without it when the kernel refuses.
         long_after: seconds after which a running query counts as long: its
             worker leaves the pool (reniced, replaced at once).
         long_slots: long queries that may run at once; one more is stopped (503).
+        max_waiting: requests that may wait for a worker; more are refused (503).
+        per_client: requests one client may have in the pool, running or waiting.
+        reserve: workers kept for clients whose requests are short (default: one when
+            there are two or more; :class:`FairQueue`).
         preload: ``validation`` to prepare the validator in the fork server.
         what: what a job is, in messages ("query", "validation").
     """
@@ -555,9 +117,12 @@ class WorkerPool:
         size: int = 2,
         memory_mb: int = 2048,
         mode: str = "disk",
-        sandbox: bool = True,
+        sandbox: str = REQUIRED,
         long_after: float = 0.5,
         long_slots: int = 2,
+        max_waiting: int = 8,
+        per_client: int = 4,
+        reserve: int | None = None,
         preload: str | None = None,
         what: str = "query",
         start_timeout: float = 60.0,
@@ -565,6 +130,8 @@ class WorkerPool:
     ) -> None:
         if mode not in STORE_MODES:
             raise ValueError(f"store mode must be one of {STORE_MODES}")
+        if sandbox not in POLICIES:
+            raise ValueError(f"sandbox policy must be one of {POLICIES}")
         self.store_dir = Path(store_dir)
         self.size = size
         self.memory_mb = memory_mb
@@ -577,19 +144,23 @@ class WorkerPool:
         self.preload = preload
         self.what = what
         self._long_slots = threading.BoundedSemaphore(long_slots)
+        self.admission = FairQueue(
+            size, max_waiting=max_waiting, per_client=per_client, reserve=reserve, what=what
+        )
         self._long: set[_Worker] = set()  # running long queries, out of the pool
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._lock = threading.Lock()
         self._started = False
         self._closed = False
         self._workers: set[_Worker] = set()
-        self._disk: _Zygote | None = None
-        self._memory: _Zygote | None = None
+        self._disk: Zygote | None = None
+        self._memory: Zygote | None = None
         self._loading: str | None = None  # the version being loaded into memory
-        self._old: list[_Zygote] = []
+        self._old: list[Zygote] = []
         self._generation = 0
         self._version_checked = 0.0
         self.network: str | None = None
+        self.refused: errors.SandboxUnavailableError | None = None
         self.replacements = 0
         self.memory_ready = threading.Event()
 
@@ -603,6 +174,9 @@ class WorkerPool:
             mode=settings.store_mode,
             long_after=settings.long_query_after,
             long_slots=settings.long_queries,
+            max_waiting=settings.worker_queue,
+            per_client=settings.client_limit,
+            sandbox=settings.worker_sandbox,
         )
 
     @classmethod
@@ -617,6 +191,10 @@ class WorkerPool:
             long_slots=1,
             preload="validation",
             what="validation",
+            reserve=0,  # every validation takes a while: no lane for short ones
+            max_waiting=settings.worker_queue,
+            per_client=settings.client_limit,
+            sandbox=settings.worker_sandbox,
         )
 
     # -- lifecycle
@@ -630,10 +208,14 @@ class WorkerPool:
             if self._started:
                 return
             self._started = True
-        zygote = _Zygote(self, "disk")
+        zygote = Zygote(self, "disk")
         if not zygote.wait_ready(self.start_timeout):
             zygote.stop()
-            log.error("the query workers' fork server did not start")
+            if zygote.refusal:
+                self.refused = errors.SandboxUnavailableError(zygote.refusal)
+                log.error("%s", zygote.refusal)
+            else:
+                log.error("the %s workers' fork server did not start", self.what)
             return
         self._disk = zygote
         threads = [
@@ -644,6 +226,7 @@ class WorkerPool:
             t.start()
         for t in threads:
             t.join()
+        log.info("%s", self.describe())
         if self.mode == "memory":
             self._load_in_background()
 
@@ -662,7 +245,7 @@ class WorkerPool:
     def _upgrade(self, version: str) -> None:
         """Load ``version`` into a memory fork server, then swap its workers in."""
         started = time.monotonic()
-        zygote = _Zygote(self, "memory")
+        zygote = Zygote(self, "memory")
         if not zygote.wait_ready(self.load_timeout):
             zygote.stop()
             log.error("could not load the store into memory; serving from disk")
@@ -688,11 +271,11 @@ class WorkerPool:
             time.monotonic() - started,
         )
 
-    def _current_zygote(self) -> _Zygote | None:
+    def _current_zygote(self) -> Zygote | None:
         with self._lock:
             return self._memory if self._memory is not None else self._disk
 
-    def _spawn(self, zygote: _Zygote, generation: int) -> _Worker:
+    def _spawn(self, zygote: Zygote, generation: int) -> _Worker:
         pid, conn = zygote.spawn(self.start_timeout)
         worker = _Worker(pid, conn, zygote, generation)
         if not conn.poll(self.start_timeout):
@@ -710,7 +293,7 @@ class WorkerPool:
         self.network = info.get("network")
         return worker
 
-    def _add_worker(self, zygote: _Zygote | None = None, generation: int | None = None) -> None:
+    def _add_worker(self, zygote: Zygote | None = None, generation: int | None = None) -> None:
         if self._closed:
             return
         zygote = zygote or self._current_zygote()
@@ -780,7 +363,26 @@ class WorkerPool:
 
     @property
     def sandboxed(self) -> bool:
-        return bool(self.network and "namespace" in self.network)
+        return bool(self.network and in_force(self.network))
+
+    def describe(self) -> str:
+        """One line: the workers and the sandbox in force (logged at start)."""
+        if self.refused is not None:
+            return f"{self.what} workers: none ({self.refused.message})"
+        network = (
+            "no network (private network namespace)"
+            if self.sandboxed
+            else f"NETWORK ALLOWED: sandbox {self.network or 'unknown'}, policy {self.sandbox}"
+        )
+        return (
+            f"{self.what} workers: {self.alive} ({self.mode} mode); sandbox: {network}, "
+            f"address space +{self.memory_mb} MB, no core dumps, nice {WORKER_NICE}"
+        )
+
+    def check_sandbox(self) -> None:
+        """Raise the refusal if the workers would not start without the sandbox."""
+        if self.refused is not None:
+            raise self.refused
 
     @property
     def alive(self) -> int:
@@ -812,7 +414,14 @@ class WorkerPool:
 
     # -- queries
 
-    def run(self, job: Job | ValidationJob, timeout: float, wait: float | None = None) -> Any:
+    def run(
+        self,
+        job: Job | ValidationJob,
+        timeout: float,
+        wait: float | None = None,
+        client: str = "local",
+        small: bool = False,
+    ) -> Any:
         """Run ``job`` in a worker, stopping it after ``timeout`` seconds.
 
         Returns the :class:`Rendered` result of a :class:`Job`, the report data of a
@@ -820,17 +429,32 @@ class WorkerPool:
 
         Args:
             wait: how long to wait for a free worker (default: ``timeout``).
+            client: who asks (the remote address), for the pool's fair admission
+                (:mod:`kg.endpoint.admission`).
+            small: the job looks small (the guard's guess), for the same.
 
         Raises:
             QueryTimeoutError: stopped at the time limit (the worker was killed).
             QueryMemoryError: the worker died (memory limit or crash).
-            ServiceUnavailableError: no worker became free in time.
+            ServiceUnavailableError: no worker became free in time, or the admission
+                refused the request (``Retry-After``).
             EndpointError: what the worker reported (syntax error, 406, ...).
         """
         self.ensure_started()
+        if self.refused is not None:
+            raise errors.ServiceUnavailableError(
+                f"the {self.what} workers are disabled on this server: {self.refused.message}"
+            )
         self._check_version()
         payload = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
-        deadline = time.monotonic() + (timeout if wait is None else wait)
+        wait = timeout if wait is None else wait
+        ticket = self.admission.enter(client, wait, small)
+        try:
+            return self._run(payload, timeout, time.monotonic() + wait, ticket)
+        finally:
+            self.admission.finish(ticket)
+
+    def _run(self, payload: bytes, timeout: float, deadline: float, ticket: Ticket) -> Any:
         failures = 0
         while failures < 3:
             try:
@@ -842,16 +466,17 @@ class WorkerPool:
             if worker.generation < self._generation:
                 self._forget(worker)  # replaced by a worker holding the store in memory
                 continue
+            self.admission.running(ticket)  # charged from here: not the wait for a worker
             try:
                 worker.conn.send_bytes(payload)
             except (OSError, ValueError):
                 self._replace(worker)  # died while idle: use another one
                 failures += 1
                 continue
-            return self._await(worker, timeout)
+            return self._await(worker, timeout, ticket)
         raise errors.ServiceUnavailableError("the query workers keep failing; see the server log")
 
-    def _await(self, worker: _Worker, timeout: float) -> Any:
+    def _await(self, worker: _Worker, timeout: float, ticket: Ticket) -> Any:
         started = time.monotonic()
         window = min(self.long_after, timeout)
         if not self._poll(worker, window):
@@ -866,6 +491,7 @@ class WorkerPool:
                     "narrow it down (more specific patterns, LIMIT)"
                 )
             self._detach(worker)
+            self.admission.release(ticket)  # out of the pool: its slot goes to the next
             try:
                 if not self._poll(worker, timeout - (time.monotonic() - started)):
                     self._time_limit(worker, timeout)
@@ -919,5 +545,5 @@ class WorkerPool:
         if tag == "ok":
             return data
         if tag == "input":
-            raise _rebuild_input_error(data)
-        raise _rebuild_error(data)
+            raise rebuild_input_error(data)
+        raise rebuild_error(data)

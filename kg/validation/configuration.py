@@ -28,6 +28,11 @@ class Limits:
     max_bytes: int = 2 * 1024 * 1024
     max_triples: int = 200_000
     max_json_depth: int = 40
+    # pyoxigraph's JSON-LD parser resolves a term defined through another term
+    # (``"b": "a:x"``, ``"c": "b:y"``) recursively and crashed at 2,000-5,000 links
+    # (bench/engine_bounds.py); every definition is expanded when the context is read
+    max_jsonld_terms: int = 5000
+    max_jsonld_chain: int = 32
     max_yaml_nodes: int = 50_000
     max_yaml_depth: int = 30
 

@@ -6,8 +6,10 @@ parsed with pyoxigraph:
 
 * Turtle (``.ttl``), N-Triples (``.nt``);
 * JSON-LD (``.jsonld``, ``.json``): the JSON is read and its depth checked first
-  (deep nesting crashes the JSON-LD parser), and a remote ``@context`` or
-  ``@import`` is refused rather than fetched;
+  (deep nesting crashes the JSON-LD parser), a remote ``@context`` or
+  ``@import`` is refused rather than fetched, and the term definitions of its
+  contexts are counted and their chains through other terms measured (long
+  chains crash the parser too);
 * RDF/XML (``.rdf``, ``.owl``, ``.xml``): a ``DOCTYPE`` is refused, so there are no
   entities to expand;
 * YAML (``.yaml``, ``.yml``): see :mod:`kg.validation.yaml_config`.
@@ -243,15 +245,32 @@ def _check_json(text: str, name: str, limits: Limits) -> None:
         raise ConfigurationError(
             f"invalid JSON: {e.msg}", file=name, line=e.lineno, column=e.colno
         ) from None
-    _check_contexts(document, name, text)
+    terms = _check_contexts(document, name, text)
+    _check_terms(terms, name, text, limits)
 
 
-def _check_contexts(node: object, name: str, text: str) -> None:
+def _check_contexts(node: object, name: str, text: str) -> dict[str, set[str]]:
+    """Refuse remote contexts; return every term definition of every context (all
+    contexts as one, which can only overstate a chain): term -> the strings it maps to."""
+    terms: dict[str, set[str]] = {}
     stack = [node]
     while stack:
         item = stack.pop()
         if isinstance(item, dict):
             for key, value in item.items():
+                if key == "@context":
+                    for ctx in value if isinstance(value, list) else [value]:
+                        if isinstance(ctx, dict):
+                            for term, definition in ctx.items():
+                                targets = terms.setdefault(term, set())
+                                if isinstance(definition, str):
+                                    targets.add(definition)
+                                elif isinstance(definition, dict):
+                                    targets.update(
+                                        v
+                                        for k in ("@id", "@type", "@reverse")
+                                        if isinstance(v := definition.get(k), str)
+                                    )
                 if key in ("@context", "@import"):
                     for ctx in value if isinstance(value, list) else [value]:
                         if isinstance(ctx, str):
@@ -267,6 +286,50 @@ def _check_contexts(node: object, name: str, text: str) -> None:
                 stack.append(value)
         elif isinstance(item, list):
             stack.extend(item)
+    return terms
+
+
+def _check_terms(terms: dict[str, set[str]], name: str, text: str, limits: Limits) -> None:
+    if len(terms) > limits.max_jsonld_terms:
+        raise ConfigurationError(
+            f"JSON-LD contexts define {len(terms)} terms; the limit is "
+            f"{limits.max_jsonld_terms} (max_jsonld_terms)",
+            file=name,
+            field="@context",
+        )
+
+    def refers_to(target: str) -> list[str]:
+        prefix = target.partition(":")[0]
+        return [t for t in {target, prefix} if t in terms]
+
+    # the longest chain of definitions through other terms, iteratively (the
+    # chain may be as long as the context; cycles are the parser's error to report)
+    longest: dict[str, int] = {}
+    for start in terms:
+        stack: list[tuple[str, bool]] = [(start, False)]
+        on_path: set[str] = set()
+        while stack:
+            term, done = stack.pop()
+            if done:
+                on_path.discard(term)
+                below = [longest.get(t, 0) for s in terms[term] for t in refers_to(s)]
+                longest[term] = 1 + max(below, default=0)
+                if longest[term] > limits.max_jsonld_chain:
+                    index = text.find(json.dumps(term))
+                    raise ConfigurationError(
+                        f"the JSON-LD term {term!r} is defined through a chain of more than "
+                        f"{limits.max_jsonld_chain} other terms (max_jsonld_chain); define it "
+                        "with a full IRI",
+                        file=name,
+                        line=text[:index].count("\n") + 1 if index >= 0 else None,
+                        field="@context",
+                    )
+                continue
+            if term in longest or term in on_path:
+                continue
+            on_path.add(term)
+            stack.append((term, True))
+            stack.extend((t, False) for s in terms[term] for t in refers_to(s))
 
 
 #: Declarations, in Turtle (``@prefix``/``@base``) and SPARQL (``PREFIX``/``BASE``) form.

@@ -297,3 +297,50 @@ def test_what_the_guard_allows_never_calls_out(
         list(store.query(query))  # type: ignore[arg-type]
     time.sleep(0.01)
     assert len(calls) == before, f"the engine called out for an allowed query: {query!r}"
+
+
+# ------------------------------------------------- chains that crash the engine
+
+X = "<http://x/p>"
+#: (query, the count the guard must find, the limit it is checked against)
+COUNTED = {
+    "operators": ("SELECT (1 + 2 * 3 - -4 AS ?x) { FILTER(!?a || ?b && ?c = ?d) }", 8),
+    "comparisons": ("ASK { FILTER(?a != 1 && ?a < 2 && ?a > 0 && ?a <= 3 && ?a >= 4) }", 9),
+    "unions": ("SELECT * { { ?s ?p ?o } UNION { ?s ?p ?o } UNION { ?a ?b ?c } }", 2),
+    "optionals": ("SELECT * { ?s ?p ?o OPTIONAL { ?s ?q ?r } MINUS { ?s ?p 1 } }", 2),
+    "filters": ("SELECT * { ?s ?p ?o BIND(1 AS ?x) FILTER(?o) FILTER(?x) }", 3),
+    "triple_patterns": ("SELECT * { ?s ?p ?o , ?o2 ; ?q ?r . ?r ?p [ ?p ?o ] }", 5),
+    "path_steps": (f"SELECT * {{ ?s {X}/{X}|^{X}/{X} ?o }}", 4),
+}
+
+
+@pytest.mark.parametrize("name", sorted(COUNTED))
+def test_the_guard_counts_what_crashes_the_engine(name: str) -> None:
+    query, count = COUNTED[name]
+    field = "operators" if name == "comparisons" else name
+    assert getattr(read_query(query), field) == count
+    check_query(query, Limits(**{f"max_{field}": count}))  # at the limit: allowed
+    below = Limits(**{f"max_{field}": count - 1})
+    with pytest.raises(BadRequestError, match=f"has {count} .*limit is {count - 1} .*max_{field}"):
+        check_query(query, below)
+
+
+def test_keywords_and_operators_in_strings_iris_and_comments_are_not_counted() -> None:
+    reading = read_query(
+        'SELECT * { ?s <http://x/a/b> "1+1 UNION OPTIONAL / | ." # || MINUS BIND\n }'
+    )
+    assert (reading.operators, reading.unions, reading.optionals, reading.path_steps) == (
+        1,  # the * of SELECT *
+        0,
+        0,
+        0,
+    )
+
+
+def test_the_shipped_queries_are_far_below_every_count_limit() -> None:
+    limits = Limits()
+    for path in sorted((REPO / "queries").rglob("*.rq")):
+        reading = read_query(path.read_text(encoding="utf-8"))
+        for field in ("operators", "unions", "optionals", "filters", "triple_patterns"):
+            assert getattr(reading, field) * 4 <= getattr(limits, f"max_{field}"), (path, field)
+        assert reading.path_steps * 10 <= limits.max_path_steps, path

@@ -24,7 +24,9 @@ One YAML file per case::
       headers: {name: text}   # response headers containing the text
 
 Any string may be ``{generate: {prefix, unit, times, middle, close, suffix}}``:
-``prefix + unit*times + middle + close*times + suffix`` (for large or deep inputs).
+``prefix + unit*times + middle + close*times + suffix`` (for large or deep inputs);
+with ``numbered: true``, ``{i}`` and ``{prev}`` in ``unit`` are the repetition's
+number (from 1) and the one before (for chains of distinct names).
 ``{listener}`` in any string is replaced by the loopback listener's URL; ``{canary}``
 and ``{canary_up}`` by the watched file outside the project (tests/hostile/canary.py),
 as an absolute path and as a ``../`` path from the project.
@@ -65,9 +67,17 @@ def materialise(value: Any, placeholders: dict[str, str]) -> Any:
         if set(value) == {"generate"}:
             g = value["generate"]
             times = int(g["times"])
+            units = (
+                "".join(
+                    g["unit"].replace("{i}", str(i)).replace("{prev}", str(i - 1))
+                    for i in range(1, times + 1)
+                )
+                if g.get("numbered")
+                else g["unit"] * times
+            )
             return materialise(
                 g.get("prefix", "")
-                + g["unit"] * times
+                + units
                 + g.get("middle", "")
                 + g.get("close", "") * times
                 + g.get("suffix", ""),

@@ -160,6 +160,36 @@ def test_deep_jsonld_is_refused_before_parsing(validator: Validator) -> None:
     assert e.message == "JSON nested more than 40 levels deep"
 
 
+def _chain(n: int, *, via_id: bool = False) -> bytes:
+    """A context whose term t<n> is defined through t<n-1>, ..., t0 (compact IRIs)."""
+    context: dict[str, object] = {"t0": "https://example.org/"}
+    for i in range(1, n + 1):
+        context[f"t{i}"] = {"@id": f"t{i - 1}:a"} if via_id else f"t{i - 1}:a"
+    return json.dumps({"@context": context, "@id": "https://example.org/x", f"t{n}": "v"}).encode()
+
+
+def test_jsonld_term_chains_are_bounded_before_parsing(validator: Validator) -> None:
+    limits = Limits(max_jsonld_chain=8)
+    for via_id in (False, True):
+        e = error(validator, "chain.jsonld", _chain(8, via_id=via_id), limits)
+        assert "through a chain of more than 8 other terms (max_jsonld_chain)" in e.message
+        assert e.field == "@context" and e.file == "chain.jsonld"
+    # a chain at the limit is parsed and validated
+    within = Validator(reference=validator.reference, shapes=validator.shapes, limits=limits)
+    assert within.validate([("chain.jsonld", _chain(7))]) is not None
+
+
+def test_jsonld_context_size_is_bounded(validator: Validator) -> None:
+    e = error(validator, "big.jsonld", _chain(20_000))
+    assert e.message == "JSON-LD contexts define 20001 terms; the limit is 5000 (max_jsonld_terms)"
+
+
+def test_a_cyclic_jsonld_context_is_the_parsers_error_not_a_hang(validator: Validator) -> None:
+    text = json.dumps({"@context": {"a": "b:x", "b": "a:y"}, "@id": "urn:x", "a": "v"})
+    e = error(validator, "cycle.jsonld", text.encode())
+    assert "Cyclic IRI mapping" in e.message
+
+
 @pytest.fixture
 def listener() -> Iterator[tuple[int, list[object]]]:
     """A TCP listener on the loopback interface that records every connection."""
