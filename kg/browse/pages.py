@@ -639,36 +639,11 @@ def provision_page(cat: Catalog, iri: str, as_at: date) -> Json:
                 )
     local = [r for r in relied.values() if r["document"] and r["document"]["iri"] not in scope_set]
     duties = _sort_duties(list(created.values()))
-    history = []
-    when = period(cat, iri)
-    if when.start.known:
-        history.append(_event(when.start, "in force from", None))
-    for prop, how in (
-        ("insertedBy", "inserted by"),
-        ("commencedBy", "commenced by"),
-        ("amendedBy", "amended by"),
-        ("repealedBy", "repealed by"),
-        ("enablingProvision", "made under"),
-    ):
-        for other in cat.iris(iri, p(prop)):
-            history.append(
-                {
-                    "date": None,
-                    "when": None,
-                    "uncertain": False,
-                    "sort": None,
-                    "event": how,
-                    "what": ref(cat, other),
-                }
-            )
-    if when.end.latest is not None:
-        history.append(_event(when.end, "in force until", None))
-    for row in duties:
-        span = period(cat, row["duty"]["iri"])
-        history.append(_event(span.start, "duty or power starts", row["duty"]))
-        if span.end.latest is not None:
-            history.append(_event(span.end, "duty or power ends", row["duty"]))
-    history.sort(key=lambda h: (h["sort"] is None, h["sort"] or ""))
+    # its effects (commenced, inserted, amended, repealed) and the texts to read:
+    # kg/browse/history.py
+    from kg.browse.history import describe_later, provision_history
+
+    history = provision_history(cat, iri, scope, as_at)
     page.update(
         {
             "number": cat.text(iri, p("number")),
@@ -700,7 +675,11 @@ def provision_page(cat: Catalog, iri: str, as_at: date) -> Json:
                 for part in scope
                 for d in cat.subjects(p("statutoryBasis"), part)
             ],
-            "history": history,
+            "effects": history["effects"],
+            "later_changes": history["later"],
+            "later_notice": describe_later(history, as_at),
+            "read": history["read"],
+            "made_under": refs(cat, cat.iris(iri, p("enablingProvision"))),
             "derived_in_areas": len(derived_areas),
         }
     )

@@ -28,6 +28,7 @@ PAGES = [
     "/id/merseyside-smb?as_at=2017-08-01",
     "/id/merseyside-protocol-2017",
     "/legislation/ukpga/2003/44/section/325",
+    "/legislation/ukpga/2003/44/section/325?as_at=2010-01-01",
     "/id/mappa-area-merseyside?as_at=2017-08-01",
     "/id/duty-cja2003-s326-1-review",
     "/id/discrepancy-d1-lhb",
