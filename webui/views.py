@@ -17,6 +17,7 @@ from kg.browse.glossary import glossary_page
 from kg.browse.linked import DOWNLOADS, FORMATS, RESOURCE_FORMATS, describe, download, ontology_doc
 from kg.browse.search import search as run_search
 from kg.browse.search_index import SearchIndexCache
+from kg.browse.timeline import TIMELINE_PAGES, timeline
 from kg.browse.validation_status import area_status
 from kg.changes import page as changes_page
 from kg.config import SGD
@@ -133,6 +134,8 @@ def _entity(iri: str, fmt: str | None) -> ResponseReturnValue:
     data = pages.entity_page(catalog(), iri, when)
     data["links"] = _twin_links(iri)
     data["analysis"] = _entity_analysis(data, when)
+    if data["page_type"] in TIMELINE_PAGES:
+        data["timeline"] = timeline(catalog(), data, when)
     return render(fmt, f"entity_{data['page_type']}.html", data)
 
 

@@ -29,18 +29,12 @@ _PRIMARY = ("ukpga/", "anaw/", "asc/", "mwa/", "asp/", "nia/")
 #: Secondary legislation: the text "as made".
 _SECONDARY = ("uksi/", "wsi/", "ssi/", "nisr/")
 
-#: How each effect type reads in the list, and the old undated links it stands for.
-_LINKS = {
-    SG + "commenced": "commencedBy",
-    SG + "inserted": "insertedBy",
-    SG + "amended": "amendedBy",
-    SG + "repealed": "repealedBy",
-}
+#: The older, undated links from a provision to what acted on it, and the effect type each is.
 _UNDATED = {
-    "commencedBy": ("commenced", "commenced"),
-    "insertedBy": ("inserted", "inserted"),
-    "amendedBy": ("amended", "amended"),
-    "repealedBy": ("repealed", "repealed"),
+    "commencedBy": "commenced",
+    "insertedBy": "inserted",
+    "amendedBy": "amended",
+    "repealedBy": "repealed",
 }
 
 
@@ -66,8 +60,20 @@ def provision_history(cat: Catalog, iri: str, scope: list[str], as_at: date) -> 
     """The effects on ``iri`` and its parts (``scope``, the provision first), earliest
     first, and those that may have come after ``as_at`` (the "later changes")."""
     rows: list[Json] = []
+    # instruments whose dated effect (or own start or end) is listed, by part
+    dated: dict[str, set[str]] = {x: set() for x in scope}
     for part in scope:
-        rows.extend(_effects_of(cat, part, as_at, own=part == iri))
+        for effect in cat.subjects(p("affects"), part):
+            if cat.is_a(effect, SG + "Effect"):
+                row = _effect_row(cat, part, effect, as_at)
+                dated[part].update(m["iri"] for m in row["made_by"])
+                rows.append(row)
+    for part in scope:
+        types = {r["type"] for r in rows if r["what"]["iri"] == part}
+        for row in _own_rows(cat, part, types, as_at, whole=part == iri):
+            dated[part].update(m["iri"] for m in row["made_by"])
+            rows.append(row)
+    rows += _undated(cat, scope, dated, as_at)
     rows.sort(key=lambda r: (r["sort"] is None, r["sort"] or "", r["order"], r["what"]["label"]))
     later = [r for r in rows if r["after"] in ("after", "possibly after")]
     return {
@@ -78,51 +84,60 @@ def provision_history(cat: Catalog, iri: str, scope: list[str], as_at: date) -> 
     }
 
 
-def _effects_of(cat: Catalog, part: str, as_at: date, own: bool) -> list[Json]:
+def _effect_row(cat: Catalog, part: str, effect: str, as_at: date) -> Json:
+    kind = cat.iri(effect, p("effectType"))
+    start = period(cat, effect).start
+    return _row(cat, part, start, kind, cat.iris(effect, p("madeBy")), as_at) | {
+        "effect": ref(cat, effect),
+        "text": cat.text(effect, p("text")),
+        "verification": verification(cat, effect),
+    }
+
+
+def _own_rows(cat: Catalog, iri: str, types: set[str], as_at: date, whole: bool) -> list[Json]:
+    """How a provision came into force and ended, from its own dates and links, where
+    no effect says; for a part of the page's provision, only where the part began or
+    ended apart from what it is part of (inserted later, repealed earlier)."""
     rows = []
-    explained: set[tuple[str, str]] = set()
-    for effect in cat.subjects(p("affects"), part):
-        if not cat.is_a(effect, SG + "Effect"):
-            continue
-        kind = cat.iri(effect, p("effectType"))
-        made_by = cat.iris(effect, p("madeBy"))
-        link = _LINKS.get(kind or "", "")
-        explained.update((link, m) for m in made_by)
-        if not made_by:
-            explained.add((link, ""))
+    when = period(cat, iri)
+    outer = period(cat, up) if (up := cat.iri(iri, p("partOf"))) else None
+    inserted = cat.iris(iri, p("insertedBy"))
+    by = inserted + cat.iris(iri, p("commencedBy"))
+    apart = whole or bool(by) or (outer is not None and outer.start != when.start)
+    if not types & {"commenced", "inserted"} and apart and (when.start.known or by):
+        kind = SG + ("inserted" if inserted else "commenced")
+        rows.append(_row(cat, iri, when.start, kind, by, as_at) | {"effect": None})
+    ends_apart = whole or outer is None or outer.end != when.end
+    if "repealed" not in types and ends_apart and when.end.known and when.end.latest is not None:
+        # in force until its last day: repealed from the day after
+        by = cat.iris(iri, p("repealedBy"))
         rows.append(
-            _row(cat, part, period(cat, effect).start, kind, made_by, as_at)
-            | {
-                "effect": ref(cat, effect),
-                "text": cat.text(effect, p("text")),
-                "verification": verification(cat, effect),
-            }
+            _row(cat, iri, _day_after(when.end), SG + "repealed", by, as_at) | {"effect": None}
         )
-    kinds_seen = {r["type"] for r in rows}
-    if own and not kinds_seen & {"commenced", "inserted"}:
-        # no effect says how it came into force: its own start says when, its links by what
-        start = period(cat, part).start
-        by = cat.iris(part, p("insertedBy")) or cat.iris(part, p("commencedBy"))
-        kind = SG + ("inserted" if cat.iris(part, p("insertedBy")) else "commenced")
-        if start.known or by:
-            rows.append(_row(cat, part, start, kind, by, as_at) | {"effect": None})
-            explained.update((_LINKS[kind], b) for b in by)
-            if kind == SG + "inserted":
-                explained.update(("commencedBy", b) for b in cat.iris(part, p("commencedBy")))
-    for prop, (type_key, _) in _UNDATED.items():
-        for other in cat.iris(part, p(prop)):
-            if (prop, other) in explained or (prop, "") in explained:
+    return rows
+
+
+def _undated(cat: Catalog, scope: list[str], dated: dict[str, set[str]], as_at: date) -> list[Json]:
+    """The instruments the data names on a part without a date: once each, on the
+    most specific part, unless a dated effect on that part or below it names them."""
+    parent = {x: cat.iri(x, p("partOf")) for x in scope}
+    linked = {x: [(prop, i) for prop in _UNDATED for i in cat.iris(x, p(prop))] for x in scope}
+    below: dict[str, set[str]] = {x: set() for x in scope}  # named on a part below it
+    for x in scope:
+        names = dated[x] | {i for _, i in linked[x]}
+        up = parent[x]
+        while up in below:
+            below[up] |= names
+            up = parent[up]
+    rows = []
+    for x in scope:
+        seen: set[str] = set()
+        for prop, instrument in linked[x]:
+            if instrument in seen or instrument in dated[x] or instrument in below[x]:
                 continue
-            rows.append(_row(cat, part, Bound(), SG + type_key, [other], as_at) | {"effect": None})
-    end = period(cat, part).end
-    if own and end.known and "repealed" not in {r["type"] for r in rows}:
-        # its last day, as a repeal from the day after (when the data names no effect)
-        rows.append(
-            _row(
-                cat, part, _day_after(end), SG + "repealed", cat.iris(part, p("repealedBy")), as_at
-            )  # fmt: skip
-            | {"effect": None}
-        )
+            seen.add(instrument)
+            kind = SG + _UNDATED[prop]
+            rows.append(_row(cat, x, Bound(), kind, [instrument], as_at) | {"effect": None})
     return rows
 
 

@@ -26,6 +26,8 @@ PAGES = [
     "/areas",
     "/id/kind-youth-offending-team?as_at=2017-08-01",
     "/id/merseyside-smb?as_at=2017-08-01",
+    "/id/merseyside-police?as_at=2017-08-01",
+    "/id/kind-lscb",
     "/id/merseyside-protocol-2017",
     "/legislation/ukpga/2003/44/section/325",
     "/legislation/ukpga/2003/44/section/325?as_at=2010-01-01",

@@ -82,3 +82,17 @@ def test_a_provision_without_effects_still_shows_its_commencement(client: FlaskC
     s13 = client.get("/legislation/ukpga/2004/31/section/13.json").get_json()
     types = {r["type"] for r in s13["effects"]}
     assert "repealed" in types  # from its own end and sg:repealedBy
+
+
+def test_an_instrument_is_listed_once_on_the_most_specific_part(client: FlaskClient) -> None:
+    data = client.get(S325 + ".json").get_json()
+    undated = [(r["what"]["label"], m["label"]) for r in data["effects"] if r["sort"] is None
+               for m in r["made_by"]]  # fmt: skip
+    # s.325(6) and (6)(g) both name the 2022 Act without a date: (6)(g) only; the 2012
+    # Act is dated on (6)(ba) and (6)(g), so it is not repeated undated on s.325(6)
+    assert undated == [("Criminal Justice Act 2003 s.325(6)(g)", "Health and Care Act 2022")]
+    # a part inserted later is dated from its own start
+    s13 = client.get("/legislation/ukpga/2004/31/section/13.json").get_json()
+    lay = next(r for r in s13["effects"] if "(4A)" in r["what"]["label"])
+    assert lay["type"] == "inserted"
+    assert lay["when_text"] == "between 12 November 2009 and 1 April 2010"
