@@ -39,6 +39,9 @@ PAGES = [
     "/network?as_at=2017-08-01&from=sgd:merseyside-smb&to=sgd:knowsley-lscb",
     "/changes?from=2019-01-01&to=2019-12-31&kind=kind-lscb",
     "/glossary",
+    "/compare?a=merseyside&b=cumbria&as_at=2017-08-01",
+    "/compare?area=merseyside&from=2004-06-01&to=2017-08-01",
+    "/compare?a=nowhere&b=cumbria",
     "/query",
     "/validate?example=merseyside-2017",
     "/downloads",
@@ -46,7 +49,11 @@ PAGES = [
     "/id/no-such-thing",
     "/bodies?as_at=9999-01-01",
 ]
-ERROR_PAGES = {"/id/no-such-thing": 404, "/bodies?as_at=9999-01-01": 400}
+ERROR_PAGES = {
+    "/id/no-such-thing": 404,
+    "/bodies?as_at=9999-01-01": 400,
+    "/compare?a=nowhere&b=cumbria": 400,
+}
 
 
 @pytest.mark.parametrize("url", PAGES)
