@@ -38,9 +38,10 @@ _UNDATED = {
 }
 
 
-def read_links(iri: str, as_at: date) -> Json:
+def read_links(iri: str, as_at: date, enacted: date | None = None) -> Json:
     """legislation.gov.uk links for a provision: as at the page's date, as enacted (or
-    made), and the latest text. ``None`` where legislation.gov.uk has no such text."""
+    made), and the latest text. ``None`` where legislation.gov.uk has no such text: no
+    point-in-time text before its Act was enacted (``enacted``, when known)."""
     latest = legislation_url(iri)
     out: Json = {"latest": latest, "as_at": None, "as_at_date": as_at.isoformat(),
                  "original": None, "original_label": None}  # fmt: skip
@@ -48,7 +49,7 @@ def read_links(iri: str, as_at: date) -> Json:
         return out
     path = iri[len(LEGISLATION) :]
     if path.startswith(_PRIMARY):
-        if as_at >= REVISED_FROM:
+        if as_at >= max(REVISED_FROM, enacted or REVISED_FROM):
             out["as_at"] = f"{latest}/{as_at.isoformat()}"
         out["original"], out["original_label"] = f"{latest}/enacted", "as enacted"
     elif path.startswith(_SECONDARY):
@@ -80,7 +81,7 @@ def provision_history(cat: Catalog, iri: str, scope: list[str], as_at: date) -> 
         "effects": rows,
         "later": later,
         "later_certain": any(r["after"] == "after" for r in later),
-        "read": read_links(iri, as_at),
+        "read": read_links(iri, as_at, _enacted(cat, iri)),
     }
 
 
@@ -94,6 +95,18 @@ def _effect_row(cat: Catalog, part: str, effect: str, as_at: date) -> Json:
     }
 
 
+def _enacted(cat: Catalog, iri: str) -> date | None:
+    """The Royal Assent of the Act a provision belongs to (or is)."""
+    seen: set[str] = set()
+    x: str | None = iri
+    while x and x not in seen:
+        seen.add(x)
+        if (day := cat.date(x, p("royalAssent"))) is not None:
+            return day
+        x = cat.iri(x, p("partOf"))
+    return None
+
+
 def _own_rows(cat: Catalog, iri: str, types: set[str], as_at: date, whole: bool) -> list[Json]:
     """How a provision came into force and ended, from its own dates and links, where
     no effect says; for a part of the page's provision, only where the part began or
@@ -103,7 +116,9 @@ def _own_rows(cat: Catalog, iri: str, types: set[str], as_at: date, whole: bool)
     outer = period(cat, up) if (up := cat.iri(iri, p("partOf"))) else None
     inserted = cat.iris(iri, p("insertedBy"))
     by = inserted + cat.iris(iri, p("commencedBy"))
-    apart = whole or bool(by) or (outer is not None and outer.start != when.start)
+    # a part that began with what it is part of, by the same instruments, is not repeated
+    outer_by = set(cat.iris(up, p("insertedBy")) + cat.iris(up, p("commencedBy"))) if up else set()
+    apart = whole or outer is None or outer.start != when.start or not set(by) <= outer_by
     if not types & {"commenced", "inserted"} and apart and (when.start.known or by):
         kind = SG + ("inserted" if inserted else "commenced")
         rows.append(_row(cat, iri, when.start, kind, by, as_at) | {"effect": None})
@@ -119,7 +134,7 @@ def _own_rows(cat: Catalog, iri: str, types: set[str], as_at: date, whole: bool)
 
 def _undated(cat: Catalog, scope: list[str], dated: dict[str, set[str]], as_at: date) -> list[Json]:
     """The instruments the data names on a part without a date: once each, on the
-    most specific part, unless a dated effect on that part or below it names them."""
+    most specific part, unless a dated row on that part, below it or above it names them."""
     parent = {x: cat.iri(x, p("partOf")) for x in scope}
     linked = {x: [(prop, i) for prop in _UNDATED for i in cat.iris(x, p(prop))] for x in scope}
     below: dict[str, set[str]] = {x: set() for x in scope}  # named on a part below it
@@ -135,10 +150,21 @@ def _undated(cat: Catalog, scope: list[str], dated: dict[str, set[str]], as_at: 
         for prop, instrument in linked[x]:
             if instrument in seen or instrument in dated[x] or instrument in below[x]:
                 continue
+            if instrument in _above(x, parent, dated):  # dated on what it is part of
+                continue
             seen.add(instrument)
             kind = SG + _UNDATED[prop]
             rows.append(_row(cat, x, Bound(), kind, [instrument], as_at) | {"effect": None})
     return rows
+
+
+def _above(x: str, parent: dict[str, str | None], dated: dict[str, set[str]]) -> set[str]:
+    out: set[str] = set()
+    up = parent[x]
+    while up in dated:
+        out |= dated[up]
+        up = parent[up]
+    return out
 
 
 def _day_after(b: Bound) -> Bound:

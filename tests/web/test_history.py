@@ -96,3 +96,17 @@ def test_an_instrument_is_listed_once_on_the_most_specific_part(client: FlaskCli
     lay = next(r for r in s13["effects"] if "(4A)" in r["what"]["label"])
     assert lay["type"] == "inserted"
     assert lay["when_text"] == "between 12 November 2009 and 1 April 2010"
+
+
+def test_parts_that_came_in_with_their_section_are_not_repeated(client: FlaskClient) -> None:
+    s327a = client.get("/legislation/ukpga/2003/44/section/327A.json").get_json()
+    assert [(r["what"]["label"], r["type"]) for r in s327a["effects"]] == [
+        ("Criminal Justice Act 2003 s.327A", "inserted")
+    ]
+
+
+def test_no_point_in_time_link_before_the_act_was_enacted(client: FlaskClient) -> None:
+    early = client.get(S325 + ".json?as_at=2001-01-01").get_json()["read"]
+    assert early["as_at"] is None  # Royal Assent 20 November 2003: no such text
+    assert early["original"] == LEG + "ukpga/2003/44/section/325/enacted"
+    assert "As it stood on" not in html(client, S325 + "?as_at=2001-01-01")
