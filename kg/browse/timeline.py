@@ -20,6 +20,7 @@ from kg.browse.common import MAX_DATE, MIN_DATE
 from kg.browse.pages import iso, p, period, ref
 from kg.changes import ChangeQuery, Window, changes
 from kg.changes.facts import by_iri
+from kg.changes.filters import short_id
 from kg.dates import Bound, long_date
 
 Json = dict[str, Any]
@@ -38,8 +39,14 @@ def timeline(cat: Catalog, page: Json, as_at: date) -> Json:
     iri, kind = page["iri"], page["page_type"]
     events: list[Json] = []
     if kind in _FILTER:
-        result = changes(cat, ChangeQuery(_ALL_TIME, **{_FILTER[kind]: iri}))
-        events += _listed(result)
+        # an area's timeline is its own history: what its local documents state, and
+        # its councils, forces, boards and derived roles, counted (hundreds in London)
+        # as /changes counts them nationally; the national law that extends to it is
+        # on /changes?area=. A body's or board's own facts are few, and listed.
+        area = kind == "area"
+        q = ChangeQuery(_ALL_TIME, count_per_area=area, **{_FILTER[kind]: iri})
+        result = changes(cat, q)
+        events += _listed(result, local_only=area)
         events += [_counted(row) for row in result["per_area"]["summary"]]
     elif kind == "document":
         events += _of_document(cat, iri)
@@ -48,7 +55,16 @@ def timeline(cat: Catalog, page: Json, as_at: date) -> Json:
     if not any(e["item"] and e["item"]["iri"] == iri for e in events):
         events += _own(cat, iri)
     events.sort(key=lambda e: (e["sort"] or "", KINDS.index(e["kind"]), e["text"]))
-    return {"events": events, "picture": picture(events, as_at), "kinds": _used(events)}
+    changes_href = None
+    if kind in _FILTER:  # the same events, with every national change, on /changes
+        changes_href = f"/changes?{_FILTER[kind]}={short_id(iri)}&from={MIN_DATE.isoformat()}"
+    return {
+        "events": events,
+        "picture": picture(events, as_at),
+        "kinds": _used(events),
+        "changes_href": changes_href,
+        "page_type": kind,
+    }
 
 
 def _event(kind: str, bound: Bound, text: str, item: Json | None, possibly: bool) -> Json:
@@ -66,9 +82,11 @@ def _event(kind: str, bound: Bound, text: str, item: Json | None, possibly: bool
     }
 
 
-def _listed(result: Json) -> list[Json]:
+def _listed(result: Json, local_only: bool = False) -> list[Json]:
     out = []
     for row in [e for g in result["groups"] for e in g["events"]] + result["open"]:
+        if local_only and row["scope"] == "national":
+            continue
         b = Bound(_day(row["when"]["earliest"]), _day(row["when"]["latest"]))
         # the report's sentences are about a window ("in this period"); here it is all time
         text = row["sentence"].replace(" in this period", "")

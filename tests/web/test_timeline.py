@@ -80,3 +80,23 @@ def test_a_document_timeline_has_its_review_date(client: FlaskClient) -> None:
 def test_pages_without_a_timeline_type_have_none(client: FlaskClient) -> None:
     data = client.get("/id/duty-cja2003-s326-1-review.json").get_json()
     assert "timeline" not in data
+
+
+def test_an_area_timeline_is_its_own_history_with_per_area_facts_counted(
+    client: FlaskClient,
+) -> None:
+    events = _timeline(client, "/id/mappa-area-london")["events"]
+    # its councils and derived roles, counted; nothing of the national law as such
+    counted = [e for e in events if e["item"] is None]
+    assert any("(in the geography)" in e["text"] for e in counted)
+    listed = [e for e in events if e["item"] is not None]
+    assert all("London" in e["text"] or "LCPC" in e["text"] for e in listed), listed[:3]
+    assert len(events) < 100
+
+
+def test_the_timeline_links_to_the_same_changes(client: FlaskClient) -> None:
+    tl = _timeline(client, "/id/mappa-area-london")
+    assert tl["changes_href"] == "/changes?area=mappa-area-london&from=1900-01-01"
+    page = html(client, "/id/mappa-area-london")
+    assert "with every change of the national law that extends here" in page
+    assert client.get(tl["changes_href"]).status_code == 200
