@@ -283,3 +283,12 @@ def test_an_effect_before_what_made_it_or_what_it_amends_is_refused(tmp_path: Pa
     assert "effect-test> may take effect from 2009-06-01, before" in detail
     assert "ukpga/2009/22> was enacted or made (2009-11-12)" in detail
     assert "before it came into force (2009-11-12)" in detail
+
+
+def test_an_effect_missing_what_it_changed_is_refused_naming_the_field(tmp_path: Path) -> None:
+    bare = EFFECT.replace(
+        "    sg:affects <https://www.legislation.gov.uk/ukpga/2004/31/section/14A> ;\n", ""
+    ).replace("    sg:effectType sg:amended ;\n", "")
+    detail = _refused(tmp_path, BASE + DUTY + bare)
+    assert "effect-test> has no sg:affects (the provision it changed)" in detail
+    assert "has no sg:effectType" in detail

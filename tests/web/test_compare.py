@@ -97,3 +97,10 @@ def test_the_empty_form_and_the_link_from_an_area_page(client: FlaskClient) -> N
     assert 'id="compare-a"' in page and 'id="compare-area"' in page
     area = html(client, "/id/mappa-area-merseyside?as_at=2017-08-01")
     assert 'href="/compare?a=mappa-area-merseyside&amp;as_at=2017-08-01"' in area
+
+
+def test_a_bad_date_for_two_areas_is_refused_naming_as_at(client: FlaskClient) -> None:
+    response = client.get("/compare.json?a=merseyside&b=cumbria&as_at=2017-02-30")
+    assert response.status_code == 400
+    assert response.get_json()["error"]["field"] == "as_at"
+    assert client.get("/compare?a=merseyside&b=cumbria&as_at=2017-02-30").status_code == 400

@@ -110,3 +110,8 @@ def test_no_point_in_time_link_before_the_act_was_enacted(client: FlaskClient) -
     assert early["as_at"] is None  # Royal Assent 20 November 2003: no such text
     assert early["original"] == LEG + "ukpga/2003/44/section/325/enacted"
     assert "As it stood on" not in html(client, S325 + "?as_at=2001-01-01")
+
+
+def test_an_effect_has_its_own_page(client: FlaskClient) -> None:
+    data = client.get("/id/effect-cja2003-s325-6-ukba.json").get_json()
+    assert data["page_type"] == "other" and data["verification"]["status"] == "partlyVerified"
