@@ -686,19 +686,6 @@ def provision_page(cat: Catalog, iri: str, as_at: date) -> Json:
     return page
 
 
-def _event(bound: Bound, event: str, what: Json | None) -> Json:
-    """A dated event; ``date`` only when the day is known, ``when`` in words always."""
-    first = bound.earliest or bound.latest
-    return {
-        "date": iso(bound.exact),
-        "when": bound.describe() if bound.known else None,
-        "uncertain": bound.known and bound.exact is None,
-        "sort": iso(first),
-        "event": event,
-        "what": what,
-    }
-
-
 def document_of(cat: Catalog, item: str) -> str | None:
     """The local protocol or report an item belongs to (through parts and sources)."""
     seen: set[str] = set()
