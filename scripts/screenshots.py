@@ -10,6 +10,11 @@ drives Debian's headless Chromium with Playwright and writes:
 * docs/img/body.png     a body page: what a youth offending team owed on 1 August 2017
 * docs/img/diagram.png  who owes what to whom in Merseyside on 1 August 2017
 * docs/img/area.png     an area page: Cumbria's statutory duties, as at 1 August 2017
+* docs/img/history.png  CJA 2003 s.325 seen on 1 January 2010: later changes, Read it
+* docs/img/timeline.png the timeline of Local Safeguarding Children Boards
+* docs/img/compare.png  Merseyside and Cumbria side by side on 1 August 2017
+
+``--only history.png timeline.png`` takes some of them.
 
 Run it again whenever the pages change.
 """
@@ -42,6 +47,9 @@ SHOTS = [
     ("body.png", "/id/kind-youth-offending-team?as_at=2017-08-01", "main"),
     ("diagram.png", "/diagram?area=sgd:mappa-area-merseyside&as_at=2017-08-01", "#diagram"),
     ("area.png", "/id/mappa-area-cumbria?as_at=2017-08-01", "#duties"),
+    ("history.png", "/legislation/ukpga/2003/44/section/325?as_at=2010-01-01", "#later-changes"),
+    ("timeline.png", "/id/kind-lscb?as_at=2017-08-01", "#timeline"),
+    ("compare.png", "/compare?a=merseyside&b=cumbria&as_at=2017-08-01", "#sides"),
 ]
 
 
@@ -51,11 +59,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_for(url: str, proc: subprocess.Popen[bytes], timeout: float = 60) -> None:
+def wait_for(url: str, proc: subprocess.Popen[bytes], timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while True:
         try:
-            with urllib.request.urlopen(url, timeout=10):
+            # the first request loads the store's catalog: seconds on a busy machine
+            with urllib.request.urlopen(url, timeout=30):
                 return
         except (urllib.error.URLError, OSError):  # refused, reset or slow: not up yet
             if proc.poll() is not None or time.monotonic() > deadline:
@@ -67,6 +76,7 @@ def wait_for(url: str, proc: subprocess.Popen[bytes], timeout: float = 60) -> No
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "img")
+    parser.add_argument("--only", nargs="*", help="take only these (file names)")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -80,6 +90,8 @@ def main() -> int:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             page = browser.new_page(viewport={"width": 1280, "height": 1200})
             for name, path, anchor in SHOTS:
+                if args.only and name not in args.only:
+                    continue
                 page.goto(base + path)
                 if "diagram" in path:
                     # ELK lays the diagram out, then marks it ready (as the tests wait)

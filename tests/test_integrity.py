@@ -257,3 +257,38 @@ def test_an_exact_day_whose_note_doubts_it_is_refused(tmp_path: Path) -> None:
         'sg:dateNote "In force 1 April 2010 (S.I. number unverified)."',
     )
     build_store(_settings(tmp_path / "other", BASE + other))
+
+
+EFFECT = """\
+sgd:effect-test a sg:Effect ;
+    rdfs:label "s.14A amended"@en ;
+    sg:affects <https://www.legislation.gov.uk/ukpga/2004/31/section/14A> ;
+    sg:effectType sg:amended ;
+    sg:madeBy <https://www.legislation.gov.uk/ukpga/2009/22> ;
+    sg:earliestStart "2010-04-02"^^xsd:date ; sg:latestStart "2011-01-01"^^xsd:date ;
+    sg:dateNote "Between the two texts read." ;
+    sg:source <https://www.legislation.gov.uk/ukpga/2004/31/section/14A> ;
+    sg:verificationStatus sg:partlyVerified .
+"""
+
+
+def test_an_effect_within_its_dates_builds(tmp_path: Path) -> None:
+    build_store(_settings(tmp_path, BASE + DUTY + EFFECT))
+
+
+def test_an_effect_before_what_made_it_or_what_it_amends_is_refused(tmp_path: Path) -> None:
+    early = EFFECT.replace('sg:earliestStart "2010-04-02"', 'sg:earliestStart "2009-06-01"')
+    detail = _refused(tmp_path, BASE + DUTY + early)
+    assert "[rule a3-effect-dates]" in detail
+    assert "effect-test> may take effect from 2009-06-01, before" in detail
+    assert "ukpga/2009/22> was enacted or made (2009-11-12)" in detail
+    assert "before it came into force (2009-11-12)" in detail
+
+
+def test_an_effect_missing_what_it_changed_is_refused_naming_the_field(tmp_path: Path) -> None:
+    bare = EFFECT.replace(
+        "    sg:affects <https://www.legislation.gov.uk/ukpga/2004/31/section/14A> ;\n", ""
+    ).replace("    sg:effectType sg:amended ;\n", "")
+    detail = _refused(tmp_path, BASE + DUTY + bare)
+    assert "effect-test> has no sg:affects (the provision it changed)" in detail
+    assert "has no sg:effectType" in detail

@@ -12,11 +12,13 @@ from flask.typing import ResponseReturnValue
 
 from kg import analysis
 from kg.browse import BadParameterError, NotFoundError, pages
+from kg.browse import compare as compare_areas
 from kg.browse.common import LEGISLATION, page_node, page_path
 from kg.browse.glossary import glossary_page
 from kg.browse.linked import DOWNLOADS, FORMATS, RESOURCE_FORMATS, describe, download, ontology_doc
 from kg.browse.search import search as run_search
 from kg.browse.search_index import SearchIndexCache
+from kg.browse.timeline import TIMELINE_PAGES, timeline
 from kg.browse.validation_status import area_status
 from kg.changes import page as changes_page
 from kg.config import SGD
@@ -133,6 +135,8 @@ def _entity(iri: str, fmt: str | None) -> ResponseReturnValue:
     data = pages.entity_page(catalog(), iri, when)
     data["links"] = _twin_links(iri)
     data["analysis"] = _entity_analysis(data, when)
+    if data["page_type"] in TIMELINE_PAGES:
+        data["timeline"] = timeline(catalog(), data, when)
     return render(fmt, f"entity_{data['page_type']}.html", data)
 
 
@@ -383,6 +387,36 @@ def changes(fmt: str | None) -> ResponseReturnValue:
     if fmt == "html":
         data["choices"] = changes_page.choices(cat)
     return render(fmt, "changes.html", data, status)
+
+
+# ----------------------------------------------------------------------- compare
+
+
+@bp.get("/compare", defaults={"fmt": None})
+@bp.get("/compare.json", defaults={"fmt": "json"})
+def compare(fmt: str | None) -> ResponseReturnValue:
+    """Two areas on a date, or one area on two dates, side by side (kg/browse/compare.py)."""
+    fmt = _fmt(fmt)
+    cat = catalog()
+    values = params(*compare_areas.PARAMS)
+    when = as_at()
+    form = {k: values.get(k, "") for k in compare_areas.PARAMS}
+    data: dict[str, Any] = {"title": "Compare areas", "form": form, "error": None, "result": None}
+    status = 200
+    try:
+        sides = compare_areas.parse(cat, values, when)
+        if sides is not None:
+            statuses = [area_status(state().settings, a, d) for a, d in sides]
+            data["result"] = compare_areas.compare(cat, sides, statuses)
+            data["title"] = data["result"]["title"]
+    except BadParameterError as e:
+        if fmt != "html":
+            raise  # the JSON twin's 400 names the field, as every page's does
+        data["error"] = {"field": e.field, "message": e.message, "expected": e.expected}
+        status = 400
+    if fmt == "html":
+        data["choices"] = compare_areas.area_choices(cat)
+    return render(fmt, "compare.html", data, status)
 
 
 # ---------------------------------------------------------------------- glossary

@@ -44,6 +44,8 @@ class ChangeQuery:
     body: str | None = None
     board: str | None = None
     provision: str | None = None
+    #: count the per-area facts even for one area, body or board (a page's timeline)
+    count_per_area: bool = False
 
     def filters(self) -> dict[str, str | None]:
         return {f: getattr(self, f) for f in FIELDS}

@@ -60,7 +60,7 @@ def changes(cat: Catalog, q: ChangeQuery) -> Json:
 def _compute(cat: Catalog, q: ChangeQuery) -> Json:
     keep = selector(cat, q)
     # one area, body or board has few per-area facts: list them; a kind has one per area
-    per_area_listed = bool(
+    per_area_listed = not q.count_per_area and bool(
         q.area or any(x and not cat.is_a(x, SG + "BodyKind") for x in (q.body, q.board))
     )
     on_provision = provision_test(cat, q.provision) if q.provision else None

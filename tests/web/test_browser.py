@@ -26,8 +26,11 @@ PAGES = [
     "/areas",
     "/id/kind-youth-offending-team?as_at=2017-08-01",
     "/id/merseyside-smb?as_at=2017-08-01",
+    "/id/merseyside-police?as_at=2017-08-01",
+    "/id/kind-lscb",
     "/id/merseyside-protocol-2017",
     "/legislation/ukpga/2003/44/section/325",
+    "/legislation/ukpga/2003/44/section/325?as_at=2010-01-01",
     "/id/mappa-area-merseyside?as_at=2017-08-01",
     "/id/duty-cja2003-s326-1-review",
     "/id/discrepancy-d1-lhb",
@@ -36,6 +39,9 @@ PAGES = [
     "/network?as_at=2017-08-01&from=sgd:merseyside-smb&to=sgd:knowsley-lscb",
     "/changes?from=2019-01-01&to=2019-12-31&kind=kind-lscb",
     "/glossary",
+    "/compare?a=merseyside&b=cumbria&as_at=2017-08-01",
+    "/compare?area=merseyside&from=2004-06-01&to=2017-08-01",
+    "/compare?a=nowhere&b=cumbria",
     "/query",
     "/validate?example=merseyside-2017",
     "/downloads",
@@ -43,7 +49,11 @@ PAGES = [
     "/id/no-such-thing",
     "/bodies?as_at=9999-01-01",
 ]
-ERROR_PAGES = {"/id/no-such-thing": 404, "/bodies?as_at=9999-01-01": 400}
+ERROR_PAGES = {
+    "/id/no-such-thing": 404,
+    "/bodies?as_at=9999-01-01": 400,
+    "/compare?a=nowhere&b=cumbria": 400,
+}
 
 
 @pytest.mark.parametrize("url", PAGES)

@@ -141,7 +141,7 @@ def test_provision_page(client: FlaskClient) -> None:
     data = client.get("/legislation/ukpga/2003/44/section/325.json").get_json()
     assert data["legislation_url"] == LEG + "ukpga/2003/44/section/325"
     assert data["part_of"][0]["iri"] == LEG + "ukpga/2003/44"
-    assert data["duties"] and data["history"]
+    assert data["duties"] and data["effects"]
     documents = {r["document"]["iri"] for r in data["relied_on_by"]}
     assert SGD + "merseyside-protocol-2017" in documents
     assert client.get("/provision?iri=" + LEG + "ukpga/2003/44/section/325").status_code == 303

@@ -128,6 +128,5 @@ from kg.browse.pages.parts import (  # noqa: F401
     natural_key,
 )
 from kg.browse.pages.provision import (  # noqa: F401
-    _event,
     provision_page,
 )

@@ -11,12 +11,11 @@ from kg.browse.common import (
     external_url,
     legislation_url,
 )
-from kg.browse.pages.base import Json, base, current, dated, iso, p, period, ref, refs
+from kg.browse.pages.base import Json, base, current, dated, p, period, ref, refs
 from kg.browse.pages.documents import discrepancy_row, document_of
 from kg.browse.pages.duties import by_dates, duty_row, role_row, sort_duties
 from kg.browse.pages.parts import ancestors, children_sorted, descendants
 from kg.config import SG
-from kg.dates import Bound
 
 
 def provision_page(cat: Catalog, iri: str, as_at: date) -> Json:
@@ -67,36 +66,11 @@ def provision_page(cat: Catalog, iri: str, as_at: date) -> Json:
                 )
     local = [r for r in relied.values() if r["document"] and r["document"]["iri"] not in scope_set]
     duties = sort_duties(list(created.values()))
-    history = []
-    when = period(cat, iri)
-    if when.start.known:
-        history.append(_event(when.start, "in force from", None))
-    for prop, how in (
-        ("insertedBy", "inserted by"),
-        ("commencedBy", "commenced by"),
-        ("amendedBy", "amended by"),
-        ("repealedBy", "repealed by"),
-        ("enablingProvision", "made under"),
-    ):
-        for other in cat.iris(iri, p(prop)):
-            history.append(
-                {
-                    "date": None,
-                    "when": None,
-                    "uncertain": False,
-                    "sort": None,
-                    "event": how,
-                    "what": ref(cat, other),
-                }
-            )
-    if when.end.latest is not None:
-        history.append(_event(when.end, "in force until", None))
-    for row in duties:
-        span = period(cat, row["duty"]["iri"])
-        history.append(_event(span.start, "duty or power starts", row["duty"]))
-        if span.end.latest is not None:
-            history.append(_event(span.end, "duty or power ends", row["duty"]))
-    history.sort(key=lambda h: (h["sort"] is None, h["sort"] or ""))
+    # its effects (commenced, inserted, amended, repealed) and the texts to read:
+    # kg/browse/history.py
+    from kg.browse.history import describe_later, provision_history
+
+    history = provision_history(cat, iri, scope, as_at)
     page.update(
         {
             "number": cat.text(iri, p("number")),
@@ -128,21 +102,12 @@ def provision_page(cat: Catalog, iri: str, as_at: date) -> Json:
                 for part in scope
                 for d in cat.subjects(p("statutoryBasis"), part)
             ],
-            "history": history,
+            "effects": history["effects"],
+            "later_changes": history["later"],
+            "later_notice": describe_later(history, as_at),
+            "read": history["read"],
+            "made_under": refs(cat, cat.iris(iri, p("enablingProvision"))),
             "derived_in_areas": len(derived_areas),
         }
     )
     return page
-
-
-def _event(bound: Bound, event: str, what: Json | None) -> Json:
-    """A dated event; ``date`` only when the day is known, ``when`` in words always."""
-    first = bound.earliest or bound.latest
-    return {
-        "date": iso(bound.exact),
-        "when": bound.describe() if bound.known else None,
-        "uncertain": bound.known and bound.exact is None,
-        "sort": iso(first),
-        "event": event,
-        "what": what,
-    }
