@@ -194,3 +194,19 @@ def test_the_information_sharing_rules_keep_the_protocol_wording(real_store: Set
     assert modalities["commitment-merseyside-2017-info-channels"] == "may"
     assert modalities["commitment-merseyside-2017-info-consider-role"] == "should"
     assert modalities["commitment-merseyside-2017-info-gpms"] == "will"
+
+
+def test_every_term_of_the_ontology_has_a_label_of_its_own() -> None:
+    # a class and a property once shared one ("area" for sg:Area and sg:area), and sg:asAt
+    # and sgv:asAt both read "as at"
+    by_label: dict[str, list[str]] = {}
+    for path in sorted((REPO / "ontology").glob("*.ttl")):
+        for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
+            if (
+                t.predicate.value == "http://www.w3.org/2000/01/rdf-schema#label"
+                and isinstance(t.subject, ox.NamedNode)
+                and t.subject.value.startswith("https://w3id.org/safeguarding-kg/")
+            ):
+                by_label.setdefault(t.object.value.lower(), []).append(t.subject.value)
+    shared = {label: terms for label, terms in by_label.items() if len(set(terms)) > 1}
+    assert shared == {}

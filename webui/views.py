@@ -14,7 +14,8 @@ from kg import analysis
 from kg.browse import BadParameterError, NotFoundError, pages
 from kg.browse.common import LEGISLATION, page_path
 from kg.browse.glossary import glossary_page
-from kg.browse.linked import DOWNLOADS, FORMATS, RESOURCE_FORMATS, describe, download, ontology_doc
+from kg.browse.linked import DOWNLOADS, FORMATS, RESOURCE_FORMATS, describe, download
+from kg.browse.ontology_doc import ontology_doc
 from kg.browse.search import search as run_search
 from kg.browse.search_index import SearchIndexCache
 from kg.browse.validation_status import area_status
