@@ -119,3 +119,17 @@ def test_pylode_documents_the_ontology_in_both_profiles(real_store: Any, tmp_pat
     assert "Safeguarding and public protection duties ontology" in ontology
     assert "statutory objective" in ontology and "OntPub" in ontology
     assert "VocPub" in vocabularies
+
+
+def test_the_core_diagram_is_drawn_from_the_ontology(client: FlaskClient) -> None:
+    diagram = client.get("/ontology.json").get_json()["diagram"]
+    boxes = {b["label"]: b for b in diagram["boxes"]}
+    assert {"duty or power", "role assignment", "party", "modality", "role"} <= set(boxes)
+    assert {"duty", "power", "commitment", "statutory objective"} <= set(
+        boxes["duty or power"]["subclasses"]
+    )
+    arrows = {(a["from"], a["to"]): a["labels"] for a in diagram["arrows"]}
+    assert {"bearer", "owed to", "beneficiary"} <= set(arrows["duty or power", "party"])
+    assert arrows["role assignment", "role"] == ["role given"]
+    html = client.get("/ontology").get_data(as_text=True)
+    assert 'role="img"' in html and 'href="#Party">party</a>: bearer' in html
