@@ -5,7 +5,8 @@
 * ``subclass-types.rq``: a member of a class is a member of its superclasses;
 * ``kind-broader.rq``: a body of a kind is also of every broader kind (``skos:broader``);
 * ``kind-from-class.rq``: a member of a board or authority class is of the kind the
-  class names with ``sg:correspondingKind``, and a body of that kind is a member.
+  class names with ``sg:correspondingKind``; ``class-from-kind.rq``: and a body of that
+  kind is a member of the class.
 
 The validator adds the same triples for the configuration's nodes (and, once, for the
 reference data), so the shapes can ask ``?body sg:ofKind ?kind`` and ``?x a sg:Board``
