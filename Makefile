@@ -17,7 +17,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run build test lint format clean install assets screenshots bench scale load
+.PHONY: run build test lint format clean install assets screenshots bench scale load docs
 
 # (Re)install only when pyproject.toml is newer than the stamp.
 $(STAMP): pyproject.toml
@@ -29,6 +29,11 @@ install: $(STAMP)
 
 build: $(STAMP)
 	$(BIN)/kg build
+
+# The ontology (pyLODE OntPub) and its concept schemes (VocPub) as static HTML in build/docs;
+# the served /ontology page needs neither
+docs: build
+	$(BIN)/python -m kg.ontology_docs build/docs
 
 # Front-end assets (GOV.UK Frontend, YASGUI, Cytoscape.js and its ELK layout, axe-core), pinned in
 # package-lock.json, installed with `npm ci` and copied into webui/static/vendor/

@@ -292,3 +292,40 @@ def test_an_effect_missing_what_it_changed_is_refused_naming_the_field(tmp_path:
     detail = _refused(tmp_path, BASE + DUTY + bare)
     assert "effect-test> has no sg:affects (the provision it changed)" in detail
     assert "has no sg:effectType" in detail
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        # a statutory power worded "must": the modality makes it a duty too
+        (("a sg:Duty ;", "a sg:Power ;"), "duty-test> is both a Duty and a Power (modality must)"),
+        # "may" is a power or a commitment, never a duty
+        (
+            ("sg:modality sg:must ;", "sg:modality sg:may ;"),
+            "duty-test> is a Duty with modality may, but a Duty's modality is one of: ",
+        ),
+        # "should" names two classes, so the data must say which
+        (
+            ("a sg:Duty ;", "a sg:DutyOrPower ;"),
+            "duty-test> is a duty or power but none of sg:Duty",
+        ),
+    ],
+    ids=["power-with-must", "duty-with-may", "no-class"],
+)
+def test_a_statement_whose_class_and_modality_disagree_is_refused(
+    tmp_path: Path, change: tuple[str, str], expected: str
+) -> None:
+    duty = DUTY.replace(*change)
+    if change[0] == "a sg:Duty ;" and change[1] == "a sg:DutyOrPower ;":
+        duty = duty.replace("sg:modality sg:must ;", "sg:modality sg:should ;")
+    detail = _refused(tmp_path, BASE + duty)
+    assert expected in detail
+    assert "[rule g1-modality-agrees]" in detail
+    assert "fix: make the class and sg:modality agree" in detail
+
+
+def test_a_commitment_may_be_worded_should_or_may(tmp_path: Path) -> None:
+    # the Merseyside protocol's information-sharing rules: "should consider", "can be shared"
+    for modality in ("should", "may", "will"):
+        duty = DUTY.replace("a sg:Duty ;", "a sg:Commitment ;").replace(
+            "sg:modality sg:must ;", f"sg:modality sg:{modality} ;"
+        )
+        build_store(_settings(tmp_path / modality, BASE + duty))

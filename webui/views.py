@@ -15,7 +15,9 @@ from kg.browse import BadParameterError, NotFoundError, pages
 from kg.browse import compare as compare_areas
 from kg.browse.common import LEGISLATION, page_node, page_path
 from kg.browse.glossary import glossary_page
-from kg.browse.linked import DOWNLOADS, FORMATS, RESOURCE_FORMATS, describe, download, ontology_doc
+from kg.browse.linked import DOWNLOADS, FORMATS, RESOURCE_FORMATS, describe, download
+from kg.browse.ontology_diagram import core_diagram
+from kg.browse.ontology_doc import ontology_doc
 from kg.browse.search import search as run_search
 from kg.browse.search_index import SearchIndexCache
 from kg.browse.timeline import TIMELINE_PAGES, timeline
@@ -482,6 +484,7 @@ def ontology(fmt: str | None) -> ResponseReturnValue:
     params()
     as_at()
     data = ontology_doc(catalog())
+    data["diagram"] = core_diagram(catalog())
     data["title"] = "The ontology"
     return render(_fmt(fmt), "ontology.html", data)
 

@@ -1,4 +1,4 @@
-"""Linked data: one resource as Turtle or JSON-LD, whole downloads, ontology docs."""
+"""Linked data: one resource as Turtle or JSON-LD, and whole downloads."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kg.browse.catalog import RDF_TYPE, RDFS, Catalog, Lit, pages_query_path
+from kg.browse.catalog import pages_query_path
 from kg.browse.common import NotFoundError
 from kg.config import INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES, SG, Settings
 from kg.dataset import named_quads
@@ -91,66 +91,3 @@ def download(store: ox.Store, settings: Settings, what: str, fmt: str) -> bytes:
     if rdf == ox.RdfFormat.N_QUADS:
         return ox.serialize(quads, format=rdf)
     return ox.serialize(quads, format=rdf, prefixes=dict(PREFIXES))
-
-
-# ------------------------------------------------------------ ontology documentation
-
-
-def _vocab_label(cat: Catalog, iri: str) -> str:
-    return cat.label(iri)
-
-
-def ontology_doc(cat: Catalog) -> Json:
-    """Classes, properties and named individuals of the ``sg:`` ontology."""
-    classes, object_props, data_props, individuals = [], [], [], []
-    for iri, props in sorted(cat.vocab.items()):
-        if not iri.startswith(SG):
-            continue
-        types = {t for t in props.get(RDF_TYPE, []) if isinstance(t, str)}
-        comment = next(
-            (
-                o.value
-                for key in (RDFS + "comment", "http://www.w3.org/2004/02/skos/core#definition")
-                for o in props.get(key, [])
-                if isinstance(o, Lit)
-            ),
-            None,
-        )
-
-        def names(key: str, props: dict[str, list[Any]] = props) -> list[Json]:
-            return [
-                {"iri": o, "label": _vocab_label(cat, o), "anchor": _anchor(o)}
-                for o in props.get(key, [])
-                if isinstance(o, str)
-            ]
-
-        entry = {
-            "iri": iri,
-            "name": iri[len(SG) :],
-            "anchor": iri[len(SG) :],
-            "label": cat.label(iri),
-            "comment": comment,
-            "super": names(RDFS + "subClassOf") + names(RDFS + "subPropertyOf"),
-            "domain": names(RDFS + "domain"),
-            "range": names(RDFS + "range"),
-            "types": [_vocab_label(cat, t) for t in types if t.startswith(SG)],
-        }
-        if OWL + "Class" in types:
-            classes.append(entry)
-        elif OWL + "ObjectProperty" in types:
-            object_props.append(entry)
-        elif OWL + "DatatypeProperty" in types or OWL + "AnnotationProperty" in types:
-            data_props.append(entry)
-        else:
-            individuals.append(entry)
-    return {
-        "namespace": SG,
-        "classes": classes,
-        "object_properties": object_props,
-        "datatype_properties": data_props,
-        "individuals": individuals,
-    }
-
-
-def _anchor(iri: str) -> str | None:
-    return iri[len(SG) :] if iri.startswith(SG) else None

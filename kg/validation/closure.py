@@ -5,7 +5,8 @@
 * ``subclass-types.rq``: a member of a class is a member of its superclasses;
 * ``kind-broader.rq``: a body of a kind is also of every broader kind (``skos:broader``);
 * ``kind-from-class.rq``: a member of a board or authority class is of the kind the
-  class names with ``sg:correspondingKind``.
+  class names with ``sg:correspondingKind``; ``class-from-kind.rq``: and a body of that
+  kind is a member of the class.
 
 The validator adds the same triples for the configuration's nodes (and, once, for the
 reference data), so the shapes can ask ``?body sg:ofKind ?kind`` and ``?x a sg:Board``
@@ -48,11 +49,13 @@ def _transitive(
 
 @dataclass
 class Tables:
-    """Superclasses, broader kinds and class kinds, each closed transitively."""
+    """Superclasses, broader kinds and class kinds, each closed transitively, and the
+    classes whose members a kind's bodies are."""
 
     superclasses: dict[ox.NamedNode, set[ox.NamedNode]]
     broader: dict[ox.NamedNode, set[ox.NamedNode]]
     class_kinds: dict[ox.NamedNode, set[ox.NamedNode]]
+    kind_classes: dict[ox.NamedNode, set[ox.NamedNode]]
 
     @classmethod
     def from_triples(cls, triples: Iterable[ox.Triple]) -> Tables:
@@ -77,10 +80,14 @@ class Tables:
                 kinds |= corresponding.get(k, set())
             if kinds:
                 class_kinds[c] = kinds
-        return cls(superclasses, broader_closed, class_kinds)
+        kind_classes: dict[ox.NamedNode, set[ox.NamedNode]] = defaultdict(set)
+        for c, direct_kinds in corresponding.items():
+            for k in direct_kinds:
+                kind_classes[k].add(c)
+        return cls(superclasses, broader_closed, class_kinds, dict(kind_classes))
 
     def infer(self, triples: Iterable[ox.Triple]) -> list[ox.Triple]:
-        """The triples the three rules add for the subjects of ``triples``."""
+        """The triples the rules add for the subjects of ``triples``."""
         types: dict[object, set[ox.NamedNode]] = defaultdict(set)
         kinds: dict[object, set[ox.NamedNode]] = defaultdict(set)
         stated: dict[object, set[ox.NamedNode]] = defaultdict(set)
@@ -91,6 +98,12 @@ class Tables:
                 kinds[t.subject].add(t.object)
                 stated[t.subject].add(t.object)
         out: list[ox.Triple] = []
+        for subject, stated_kinds in stated.items():
+            # a body of a kind that a class corresponds to is a member of the class
+            given = set().union(*(self.kind_classes.get(k, set()) for k in stated_kinds))
+            given -= types[subject]
+            out.extend(ox.Triple(subject, RDF_TYPE, c) for c in sorted(given, key=str))  # type: ignore[arg-type]
+            types[subject] |= given
         for subject, direct in types.items():
             all_types = set(direct)
             for c in direct:
