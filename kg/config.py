@@ -134,6 +134,10 @@ class Settings:
             on-disk store opened read-only only; least memory).
         cors_origin: ``Access-Control-Allow-Origin`` of ``/sparql`` and ``/void``
             (default ``*``).
+        chromium: the headless Chromium that renders briefing PDFs (default
+            ``chromium``, found on ``PATH``).
+        pdf_timeout: seconds Chromium may take to render a briefing PDF before it is
+            stopped (503) (default 60).
     """
 
     home: Path
@@ -166,6 +170,8 @@ class Settings:
     worker_memory_mb: int = 2048
     store_mode: str = "memory"
     cors_origin: str = "*"
+    chromium: str = "chromium"
+    pdf_timeout: float = 60.0
 
     def __post_init__(self) -> None:
         home = Path(self.home).resolve()
@@ -198,6 +204,7 @@ class Settings:
             "validation_workers",
             "validation_timeout",
             "worker_memory_mb",
+            "pdf_timeout",
         ):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"setting {name} must be positive, got {getattr(self, name)}")
@@ -233,7 +240,7 @@ class Settings:
         ``KG_ENDPOINT_WORKERS``, ``KG_LONG_QUERY_AFTER``, ``KG_LONG_QUERIES``,
         ``KG_VALIDATION_WORKERS``, ``KG_VALIDATION_TIMEOUT``,
         ``KG_WORKER_MEMORY_MB``, ``KG_STORE_MODE``,
-        ``KG_CORS_ORIGIN``.
+        ``KG_CORS_ORIGIN``; for briefing PDFs ``KG_CHROMIUM``, ``KG_PDF_TIMEOUT``.
         """
         environ = os.environ if environ is None else environ
         overrides: dict[str, object] = {}
@@ -266,6 +273,7 @@ class Settings:
             ("KG_QUERY_TIMEOUT", "query_timeout"),
             ("KG_LONG_QUERY_AFTER", "long_query_after"),
             ("KG_VALIDATION_TIMEOUT", "validation_timeout"),
+            ("KG_PDF_TIMEOUT", "pdf_timeout"),
         ):
             raw = environ.get(var, "").strip()
             if raw:
@@ -278,6 +286,7 @@ class Settings:
             ("KG_STORE_DATASET", "store_dataset"),
             ("KG_STORE_MODE", "store_mode"),
             ("KG_CORS_ORIGIN", "cors_origin"),
+            ("KG_CHROMIUM", "chromium"),
         ):
             if environ.get(var, "").strip():
                 overrides[name] = environ[var].strip()
