@@ -15,7 +15,8 @@ from typing import Any
 from kg.browse.catalog import Catalog
 from kg.browse.common import BadParameterError, NotFoundError
 from kg.browse.pages import area_page, base, body_page, page_type, ref
-from kg.browse.pages.base import p
+from kg.browse.pages.base import current, p
+from kg.browse.pages.duties import by_dates, role_row
 from kg.changes.filters import ChangeQuery, _years_before, resolve
 from kg.changes.report import changes
 from kg.changes.window import Window
@@ -117,12 +118,15 @@ def _reviews(cat: Catalog, documents: list[str], as_at: date) -> list[Json]:
 
 
 def _area_representatives(cat: Catalog, page: Json, as_at: date) -> list[Json]:
-    """Who acts for the area's boards and bodies, where the data records it."""
+    """Who acts for the area's boards and bodies on the date, where the data records
+    it (as their own pages list them: ``sg:onBehalfOf``)."""
     out: list[Json] = []
     for entry in page["boards"] + page["bodies"]:
-        body = body_page(cat, entry["iri"], as_at)
-        out += body["representatives"]
-    return out
+        for ra in cat.subjects(p("onBehalfOf"), entry["iri"]):
+            row = role_row(cat, ra, as_at)
+            if current(row):
+                out.append(row)
+    return by_dates(out)
 
 
 def _unique(rows: list[Json]) -> list[Json]:
