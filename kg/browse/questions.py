@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,7 @@ from kg.browse.examples import query_entry
 from kg.browse.pages import ref
 from kg.config import Settings
 from kg.errors import QueryError
-from kg.query import LoadedQuery, QueryResult, load_query, result_to_json, run_query, runnable_text
+from kg.query import LoadedQuery, bind_values, load_query, resolve_bindings, runnable_text
 
 Json = dict[str, Any]
 
@@ -95,8 +95,14 @@ def _is_date(default: ox.NamedNode | ox.Literal | None) -> bool:
     )
 
 
+#: Runs a query's text (its parameters already bound) and returns its W3C SPARQL JSON
+#: results: under ``kg serve``, a worker of the endpoint's pool (a time limit, the store
+#: in memory); in tests, the same.
+Runner = Callable[[str], dict[str, Any]]
+
+
 def question_page(
-    cat: Catalog, settings: Settings, store: Any, name: str, values: Mapping[str, str]
+    cat: Catalog, settings: Settings, run: Runner, name: str, values: Mapping[str, str]
 ) -> Json:
     """The form of question ``name``, filled in with ``values``, and its answer.
 
@@ -109,13 +115,14 @@ def question_page(
     fields = form_fields(cat, query, values)
     overrides = _overrides(query, fields)
     try:
-        result = run_query(store, query, overrides)
+        bindings = resolve_bindings(query, overrides)
         text = runnable_text(query, overrides)
     except QueryError as e:
         field = (e.field or "").removeprefix("--param ").strip() or None
         raise BadParameterError(e.message, field=field, expected=_expected(fields, field)) from None
+    # bound as kg query binds them (kg.query.run_query): the values in the text
+    answer = run(bind_values(query.text, bindings))
     entry = query_entry(path, settings) or {}
-    answer = result_to_json(result)
     file = path.relative_to(settings.home).as_posix()
     changed = {
         f["name"]: f["value"]
@@ -135,7 +142,7 @@ def question_page(
             ["kg query", file, *("--param " + shlex.quote(f"{k}={v}") for k, v in changed.items())]
         ),
         "results": answer,
-        "table": _table(cat, result),
+        "table": _table(cat, answer),
     }
 
 
@@ -259,20 +266,24 @@ def _natural(text: str) -> list[Any]:
     return [int(x) if x.isdigit() else x.lower() for x in re.split(r"(\d+)", text)]
 
 
-def _table(cat: Catalog, result: QueryResult) -> Json:
+def _table(cat: Catalog, answer: Mapping[str, Any]) -> Json:
     """The answer as cells: an IRI as a reference (its label and page), a literal as
     its text; at most :data:`SHOWN_ROWS` rows."""
+    if "boolean" in answer:
+        return {"variables": ["answer"], "rows": [[{"label": str(answer["boolean"]).lower()}]],
+                "total": 1}  # fmt: skip
+    variables = list(answer["head"]["vars"])
+    bindings = answer["results"]["bindings"]
     rows = []
-    for row in result.rows[:SHOWN_ROWS]:
-        cells = []
-        for term in row:
+    for b in bindings[:SHOWN_ROWS]:
+        cells: list[Json | None] = []
+        for var in variables:
+            term = b.get(var)
             if term is None:
                 cells.append(None)
-            elif isinstance(term, ox.NamedNode):
-                cells.append(ref(cat, term.value))
+            elif term["type"] == "uri":
+                cells.append(ref(cat, term["value"]))
             else:
-                cells.append({"label": str(getattr(term, "value", term)), "href": None})
+                cells.append({"label": term["value"], "href": None})
         rows.append(cells)
-    if result.form == "ask":
-        return {"variables": ["answer"], "rows": [[{"label": str(result.boolean).lower()}]]}
-    return {"variables": result.variables, "rows": rows, "total": len(result.rows)}
+    return {"variables": variables, "rows": rows, "total": len(bindings)}
