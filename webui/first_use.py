@@ -44,25 +44,33 @@ SKIP = frozenset(
         "title",
     ]
 )
+#: Elements that set their own colours (panels, tags, banners): a link in them would
+#: not have the contrast it needs.
+SKIP_CLASSES = ("govuk-panel", "app-panel", "govuk-tag", "govuk-notification-banner",
+                "govuk-error-summary", "govuk-warning-text")  # fmt: skip
+_SKIP_CLASS = re.compile(r'\bclass="[^"]*\b(?:' + "|".join(SKIP_CLASSES) + r")\b")
 _TAG = re.compile(r"<!--.*?-->|<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>", re.S)
 
 
 def _text_spans(html: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Where the text that may be marked lies: between tags, outside :data:`SKIP`."""
+    """Where the text that may be marked lies: between tags, outside :data:`SKIP` and
+    :data:`SKIP_CLASSES` (an element and what it holds, to its matching end tag)."""
     spans: list[tuple[int, int]] = []
-    skipping: list[str] = []
+    skipping: list[list[Any]] = []  # [name, depth] of the elements being skipped
     last = start
     for tag in _TAG.finditer(html, start, end):
         if not skipping and tag.start() > last:
             spans.append((last, tag.start()))
-        closing, name = tag.group(1), (tag.group(2) or "").lower()
-        if name in SKIP:
-            if closing:
-                if name in skipping:
-                    del skipping[len(skipping) - 1 - skipping[::-1].index(name)]
-            elif not tag.group(0).endswith("/>"):
-                skipping.append(name)
         last = tag.end()
+        closing, name = tag.group(1), (tag.group(2) or "").lower()
+        if not name or tag.group(0).endswith("/>"):
+            continue
+        if skipping and name == skipping[-1][0]:
+            skipping[-1][1] += -1 if closing else 1
+            if skipping[-1][1] == 0:
+                skipping.pop()
+        elif not closing and (name in SKIP or _SKIP_CLASS.search(tag.group(0))):
+            skipping.append([name, 1])
     if not skipping and end > last:
         spans.append((last, end))
     return spans

@@ -112,3 +112,16 @@ def test_the_rules(main: str, expected: str) -> None:
 
 def test_a_page_without_main_is_left_as_it_is() -> None:
     assert mark_first_use("<p>MAPPA</p>", TERMS) == "<p>MAPPA</p>"
+
+
+def test_nothing_is_marked_where_the_colours_are_the_elements_own() -> None:
+    main = (
+        '<div class="govuk-panel app-panel--failed"><div><p>MAPPA</p></div><p>LSCB</p></div>'
+        '<p><strong class="govuk-tag">LSCB</strong> LSCB</p>'
+    )
+    expected = (
+        '<div class="govuk-panel app-panel--failed"><div><p>MAPPA</p></div><p>LSCB</p></div>'
+        '<p><strong class="govuk-tag">LSCB</strong> <abbr title="Local Safeguarding Children '
+        'Board">LSCB</abbr></p>'
+    )
+    assert mark_first_use(_page(main), TERMS) == _page(expected)
