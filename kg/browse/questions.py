@@ -45,9 +45,11 @@ SHOWN_ROWS = 500
 
 
 def question_files(settings: Settings) -> list[Path]:
-    """The competency queries, then the question "what changed between two dates"."""
+    """The competency queries, then the questions of changes and comparison: what
+    changed between two dates, and what was in force on one day and not another."""
     files = sorted(settings.queries_dir.glob("cq*.rq"))
-    return files + [settings.queries_dir / "changes" / "changed-between.rq"]
+    changes = settings.queries_dir / "changes"
+    return files + [changes / "changed-between.rq", changes / "in-force-compared.rq"]
 
 
 def questions(settings: Settings) -> list[Json]:

@@ -20,7 +20,8 @@ from webui.sparql import EXTENSION
 
 SGD = "https://w3id.org/safeguarding-kg/id/"
 FILES = sorted((REPO / "queries").glob("cq*.rq")) + [
-    REPO / "queries" / "changes" / "changed-between.rq"
+    REPO / "queries" / "changes" / "changed-between.rq",
+    REPO / "queries" / "changes" / "in-force-compared.rq",
 ]
 
 
@@ -204,3 +205,33 @@ def test_a_question_past_the_time_limit_is_a_clear_503(real_store: Settings) -> 
         assert "time limit" in html and "Traceback" not in html
     finally:
         app.extensions[EXTENSION].close()
+
+
+def _duties(results: dict[str, Any], **where: str) -> set[str]:
+    return {
+        b["duty"]["value"]
+        for b in results["results"]["bindings"]
+        if all(b[k]["value"] == v for k, v in where.items())
+    }
+
+
+def test_the_comparison_agrees_with_cq18_on_each_day(client: FlaskClient) -> None:
+    """What is in force "only on the first day" is in cq18's answer for the first day
+    and not in its answer for the second, and the other way round."""
+    days = {"first": "2004-06-01", "second": "2017-08-01"}
+    compared = client.get("/questions/in-force-compared.json", query_string=days).get_json()
+    on = {
+        name: client.get(
+            "/questions/cq18-in-force-at-date.json", query_string={"date": day}
+        ).get_json()["results"]
+        for name, day in days.items()
+    }
+    first_only = _duties(compared["results"], compared="only on the first day")
+    second_only = _duties(compared["results"], compared="only on the second day")
+    assert f"{SGD}duty-wt1999-ensure-acpc" in first_only
+    assert f"{SGD}duty-ca2004-s16-have-regard-to-guidance" in second_only
+    assert first_only <= _duties(on["first"]) and not first_only & _duties(on["second"])
+    assert second_only <= _duties(on["second"]) and not second_only & _duties(on["first"])
+    # and nothing cq18 lists on one day only is missing from the comparison
+    assert _duties(on["first"]) - _duties(on["second"]) <= first_only
+    assert _duties(on["second"]) - _duties(on["first"]) <= second_only
