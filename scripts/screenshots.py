@@ -9,6 +9,8 @@ drives Debian's headless Chromium with Playwright and writes:
 * docs/img/home.png     the home page
 * docs/img/body.png     a body page: what a youth offending team owed on 1 August 2017
 * docs/img/diagram.png  who owes what to whom in Merseyside on 1 August 2017
+* docs/img/briefing.png a briefing pack: a youth offending team on 1 August 2017
+* docs/img/question.png a question as a form: cq17 for Local Safeguarding Children Boards
 
 Run it again whenever the pages change.
 """
@@ -40,6 +42,12 @@ SHOTS = [
     ("home.png", "/", None),
     ("body.png", "/id/kind-youth-offending-team?as_at=2017-08-01", "main"),
     ("diagram.png", "/diagram?area=sgd:mappa-area-merseyside&as_at=2017-08-01", "#diagram"),
+    ("briefing.png", "/id/kind-youth-offending-team/briefing?as_at=2017-08-01", "main"),
+    (
+        "question.png",
+        "/questions/cq17-duties-of-a-kind?kind=https://w3id.org/safeguarding-kg/id/kind-lscb",
+        "main",
+    ),
 ]
 
 
