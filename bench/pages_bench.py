@@ -42,6 +42,14 @@ PAGES = [
     "/network.json?as_at=2017-08-01",
     "/bodies.json",
     "/search.json?q=duty+to+co-operate",
+    # briefing packs and the Questions (issue 11): within the same 300 ms as the area pages
+    "/id/kind-youth-offending-team/briefing.json?as_at=2017-08-01",
+    "/id/mappa-area-merseyside/briefing.json?as_at=2017-08-01",
+    "/id/mappa-area-london/briefing.json",
+    "/questions.json",
+    "/questions/cq17-duties-of-a-kind.json",
+    "/questions/cq18-in-force-at-date.json",
+    "/questions/changed-between.json",
 ]
 
 CHILD = r"""

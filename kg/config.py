@@ -151,6 +151,10 @@ class Settings:
             without network (a private network namespace) or not at all, and
             ``kg serve`` refuses to start (exit 71); ``optional``: run them without
             it where the kernel refuses (logged).
+        chromium: the headless Chromium that renders briefing PDFs (default
+            ``chromium``, found on ``PATH``).
+        pdf_timeout: seconds Chromium may take to render a briefing PDF before it is
+            stopped (503) (default 60).
     """
 
     home: Path
@@ -188,6 +192,8 @@ class Settings:
     cors_origin: str = "*"
     base_url: str | None = None
     worker_sandbox: str = "required"
+    chromium: str = "chromium"
+    pdf_timeout: float = 60.0
 
     def __post_init__(self) -> None:
         home = Path(self.home).resolve()
@@ -223,6 +229,7 @@ class Settings:
             "validation_workers",
             "validation_timeout",
             "worker_memory_mb",
+            "pdf_timeout",
         ):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"setting {name} must be positive, got {getattr(self, name)}")
@@ -271,7 +278,8 @@ class Settings:
         ``KG_WORKER_QUEUE``, ``KG_CLIENT_LIMIT``,
         ``KG_VALIDATION_WORKERS``, ``KG_VALIDATION_TIMEOUT``,
         ``KG_WORKER_MEMORY_MB``, ``KG_STORE_MODE``,
-        ``KG_CORS_ORIGIN``, ``KG_BASE_URL``, ``KG_WORKER_SANDBOX``.
+        ``KG_CORS_ORIGIN``, ``KG_BASE_URL``, ``KG_WORKER_SANDBOX``; for briefing PDFs
+        ``KG_CHROMIUM``, ``KG_PDF_TIMEOUT``.
         """
         environ = os.environ if environ is None else environ
         overrides: dict[str, object] = {}
@@ -307,6 +315,7 @@ class Settings:
             ("KG_QUERY_TIMEOUT", "query_timeout"),
             ("KG_LONG_QUERY_AFTER", "long_query_after"),
             ("KG_VALIDATION_TIMEOUT", "validation_timeout"),
+            ("KG_PDF_TIMEOUT", "pdf_timeout"),
         ):
             raw = environ.get(var, "").strip()
             if raw:
@@ -321,6 +330,7 @@ class Settings:
             ("KG_CORS_ORIGIN", "cors_origin"),
             ("KG_BASE_URL", "base_url"),
             ("KG_WORKER_SANDBOX", "worker_sandbox"),
+            ("KG_CHROMIUM", "chromium"),
         ):
             if environ.get(var, "").strip():
                 overrides[name] = environ[var].strip()

@@ -13,6 +13,8 @@ drives Debian's headless Chromium with Playwright and writes:
 * docs/img/history.png  CJA 2003 s.325 seen on 1 January 2010: later changes, Read it
 * docs/img/timeline.png the timeline of Local Safeguarding Children Boards
 * docs/img/compare.png  Merseyside and Cumbria side by side on 1 August 2017
+* docs/img/briefing.png a briefing pack: a youth offending team on 1 August 2017
+* docs/img/question.png a question as a form: cq17 for Local Safeguarding Children Boards
 
 ``--only history.png timeline.png`` takes some of them.
 
@@ -50,6 +52,12 @@ SHOTS = [
     ("history.png", "/legislation/ukpga/2003/44/section/325?as_at=2010-01-01", "#later-changes"),
     ("timeline.png", "/id/kind-lscb?as_at=2017-08-01", "#timeline"),
     ("compare.png", "/compare?a=merseyside&b=cumbria&as_at=2017-08-01", "#sides"),
+    ("briefing.png", "/id/kind-youth-offending-team/briefing?as_at=2017-08-01", "main"),
+    (
+        "question.png",
+        "/questions/cq17-duties-of-a-kind?kind=https://w3id.org/safeguarding-kg/id/kind-lscb",
+        "main",
+    ),
 ]
 
 

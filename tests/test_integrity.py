@@ -292,6 +292,8 @@ def test_an_effect_missing_what_it_changed_is_refused_naming_the_field(tmp_path:
     detail = _refused(tmp_path, BASE + DUTY + bare)
     assert "effect-test> has no sg:affects (the provision it changed)" in detail
     assert "has no sg:effectType" in detail
+
+
 @pytest.mark.parametrize(
     ("change", "expected"),
     [

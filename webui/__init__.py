@@ -51,6 +51,7 @@ NAV_ITEMS = (
     ("/documents", "Documents"),
     ("/changes", "Changes"),
     ("/diagram", "Diagram"),
+    ("/questions", "Questions"),
     ("/query", "SPARQL"),
     ("/validate", "Validate"),
 )
@@ -135,7 +136,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
             twin = url_with("/index.json")
         elif (
             request.endpoint
-            and request.endpoint.split(".")[0] in ("pages", "editor", "validate")
+            and request.endpoint.split(".")[0] in ("pages", "editor", "validate", "questions")
             and not path.endswith((".json", ".svg", ".graphml"))
             and not path.startswith(("/id/", "/legislation/"))
         ):
@@ -275,9 +276,11 @@ def _sentence_case(text: str) -> str:
 
 
 def _register_optional_blueprints(app: Flask) -> None:
-    """The query editor and the Validate page (in their own modules)."""
+    """The query editor, the Questions and the Validate page (in their own modules)."""
     from webui.editor import bp as editor_bp
+    from webui.questions import bp as questions_bp
     from webui.validate import bp as validate_bp
 
     app.register_blueprint(editor_bp)
+    app.register_blueprint(questions_bp)
     app.register_blueprint(validate_bp)

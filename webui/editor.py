@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, make_response
 from flask.typing import ResponseReturnValue
 
+from kg.browse import BadParameterError
 from kg.browse.common import LEGISLATION
 from kg.browse.examples import competency_queries, prefix_block
 from kg.config import PREFIXES, SGD
@@ -38,12 +39,19 @@ EDITOR_CSP = CONTENT_SECURITY_POLICY.replace("style-src 'self'", "style-src 'sel
 @bp.get("/query", defaults={"fmt": None})
 @bp.get("/query.json", defaults={"fmt": "json"})
 def query_page(fmt: str | None) -> ResponseReturnValue:
-    params()
+    """The editor; ``?query=`` opens it on that text (the Questions' "show the SPARQL")."""
+    given = params("query").get("query")
     day = as_at()
     settings = current_app.extensions["kg"].settings
     prefixes = prefix_block()
+    if given is not None and len(given.encode()) > settings.max_query_bytes:
+        raise BadParameterError(
+            f"the query is {len(given.encode())} bytes long",
+            field="query",
+            expected=f"a query of at most {settings.max_query_bytes} bytes",
+        )
     # the three-valued "as at" pattern (docs/modelling.md): exact and uncertain dates alike
-    default = prefixes + DEFAULT_QUERY.replace("DAY", day.isoformat())
+    default = given or prefixes + DEFAULT_QUERY.replace("DAY", day.isoformat())
     data = {
         "title": "Query the knowledge graph with SPARQL",
         "endpoint": "/sparql",

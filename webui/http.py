@@ -13,9 +13,12 @@ from flask.typing import ResponseReturnValue
 
 from kg.browse import BadParameterError, Catalog, CatalogCache, parse_as_at
 from kg.browse.common import DATE_PARTS, LEGISLATION, parse_date_parts, today
+from kg.browse.glossary import first_use_terms
 from kg.config import PREFIXES, SGD, Settings
+from kg.errors import KGError
 from kg.remote import RemoteStoreReader
 from kg.store import StoreReader
+from webui.first_use import mark_first_use
 
 #: Sent with every response. No inline scripts or styles; data: and blob: images
 #: only for the diagram's PNG export.
@@ -178,7 +181,24 @@ def render(fmt: str, template: str, data: dict[str, Any], status: int = 200) -> 
         response.headers["Vary"] = "Accept"
         return response
     html = with_contents(render_template(template, page=data))
+    if template not in NO_FIRST_USE:
+        html = with_first_use(html)
     return html, status, {"Vary": "Accept"}
+
+
+#: Pages whose text is not marked up with the glossary: the glossary itself (it defines
+#: the terms) and the SPARQL editor (its text is code).
+NO_FIRST_USE = frozenset({"glossary.html", "query.html"})
+
+
+def with_first_use(html: str) -> str:
+    """The glossary's terms marked up on first use (webui.first_use); the page as it
+    is when there is no store to read them from."""
+    try:
+        terms = first_use_terms(catalog())
+    except KGError:
+        return html
+    return mark_first_use(html, terms)
 
 
 #: Where an entity page may list its sections (macros.html, entity_header).

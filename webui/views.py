@@ -5,14 +5,16 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, redirect, request
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 
 from kg import analysis
 from kg.browse import BadParameterError, NotFoundError, pages
 from kg.browse import compare as compare_areas
+from kg.browse.briefing import briefing
 from kg.browse.common import LEGISLATION, page_node, page_path
 from kg.browse.glossary import glossary_page
 from kg.browse.linked import DOWNLOADS, FORMATS, RESOURCE_FORMATS, describe, download
@@ -24,6 +26,7 @@ from kg.browse.timeline import TIMELINE_PAGES, timeline
 from kg.browse.validation_status import area_status
 from kg.changes import page as changes_page
 from kg.config import SGD
+from kg.dates import long_date
 from kg.errors import KGError
 from kg.store import store_summary
 from kg.terms import compact_iri
@@ -39,7 +42,9 @@ from webui.http import (
     split_suffix,
     state,
     url_with,
+    with_contents,
 )
+from webui.pdf import PdfError, render_pdf
 
 bp = Blueprint("pages", __name__)
 
@@ -171,8 +176,57 @@ def _entity_analysis(data: dict[str, Any], when: date) -> dict[str, Any] | None:
     return None
 
 
+# ---------------------------------------------------------------- briefing packs
+
+
+#: The last segment of a briefing's address (``/id/<name>/briefing``), by format.
+BRIEFING_SEGMENTS = {"briefing": None, "briefing.json": "json", "briefing.pdf": "pdf"}
+
+
+def briefing_pack(local: str, fmt: str | None) -> ResponseReturnValue:
+    """A print-ready briefing on a kind of body, body, board or area (docs/web.md)."""
+    params()
+    when = as_at()
+    iri = SGD + local
+    path = page_path(iri)
+    if path is None:
+        raise NotFoundError("no page has that address")
+    if fmt == "pdf":
+        check_date()
+    data = briefing(catalog(), iri, when)
+    data["links"] = {"page": path, "pdf": path + "/briefing.pdf", "json": path + "/briefing.json"}
+    data["made_text"] = long_date(date.today())
+    built = catalog().built_at
+    data["built_text"] = long_date(date.fromisoformat(built[:10])) if built else "a day unknown"
+    if fmt != "pdf":
+        return render(_fmt(fmt), "briefing.html", data)
+    html = with_contents(render_template("briefing.html", page=data))
+    settings = state().settings
+    try:
+        body = render_pdf(
+            html,
+            static_dir=Path(current_app.static_folder or "static"),
+            base_url=request.host_url,
+            chromium=settings.chromium,
+            timeout=settings.pdf_timeout,
+        )
+    except PdfError as e:
+        abort(503, description=str(e)[:1].upper() + str(e)[1:] + ".")
+    name = f"briefing-{local.replace('/', '-')}-{when.isoformat()}.pdf"
+    return Response(
+        body,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
 @bp.get("/id/<path:local>")
 def entity_by_id(local: str) -> ResponseReturnValue:
+    # /id/<name>/briefing: a path converter would also take it, so the entity route
+    # hands it on
+    subject, _, last = local.rpartition("/")
+    if subject and last in BRIEFING_SEGMENTS:
+        return briefing_pack(subject, BRIEFING_SEGMENTS[last])
     name, fmt = split_suffix(local)
     return _entity(SGD + name, fmt)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from kg.config import PREFIXES, Settings
@@ -26,31 +27,36 @@ def competency_queries(settings: Settings) -> list[dict[str, Any]]:
     """
     out = []
     for path in sorted(settings.queries_dir.glob("cq*.rq")):
-        try:
-            query = load_query(path, settings)
-            text = runnable_text(query)
-        except KGError:
-            continue
-        comments = []
-        for line in query.text.splitlines():
-            if not line.startswith("#"):
-                break
-            comments.append(line.lstrip("#").strip())
-        first = _CQ_TITLE_RE.match(query.text.splitlines()[0]) if query.text else None
-        title = " ".join(comments[: comments.index("")] if "" in comments else comments[:1])
-        if first and title.lower().startswith("competency question"):
-            title = title.split(":", 1)[-1].strip()
-        out.append(
-            {
-                "name": path.stem,
-                "title": title,
-                "parameters": sorted(query.params),
-                # what each parameter is, from the comment on its VALUES line
-                "parameter_notes": [
-                    {"name": name, "about": query.params[name].about}
-                    for name in sorted(query.params)
-                ],
-                "text": text,
-            }
-        )
+        entry = query_entry(path, settings)
+        if entry is not None:
+            out.append(entry)
     return out
+
+
+def query_entry(path: Path, settings: Settings) -> dict[str, Any] | None:
+    """A shipped query's name, title (its first comment paragraph), parameters and
+    runnable text; None when it does not load."""
+    try:
+        query = load_query(path, settings)
+        text = runnable_text(query)
+    except KGError:
+        return None
+    comments = []
+    for line in query.text.splitlines():
+        if not line.startswith("#"):
+            break
+        comments.append(line.lstrip("#").strip())
+    first = _CQ_TITLE_RE.match(query.text.splitlines()[0]) if query.text else None
+    title = " ".join(comments[: comments.index("")] if "" in comments else comments[:1])
+    if first and title.lower().startswith("competency question"):
+        title = title.split(":", 1)[-1].strip()
+    return {
+        "name": path.stem,
+        "title": title,
+        "parameters": sorted(query.params),
+        # what each parameter is, from the comment on its VALUES line
+        "parameter_notes": [
+            {"name": name, "about": query.params[name].about} for name in sorted(query.params)
+        ],
+        "text": text,
+    }

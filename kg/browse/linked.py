@@ -10,7 +10,7 @@ import pyoxigraph as ox
 
 from kg.browse.catalog import pages_query_path
 from kg.browse.common import NotFoundError
-from kg.config import INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES, SG, Settings
+from kg.config import INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES, Settings
 from kg.dataset import named_quads
 from kg.query import load_query, run_query
 

@@ -8,6 +8,7 @@ ONE headless Chromium per session (``live_server``, ``browser``).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -39,6 +40,17 @@ CHROMIUM_ARGS = [
 ]
 VENDOR = REPO / "webui" / "static" / "vendor"
 AXE = VENDOR / "axe-core" / "axe.min.js"
+
+
+_FIRST_USE = re.compile(
+    r'<a class="govuk-link" href="/glossary#[^"]*">([^<]*)</a>|<abbr title="[^"]*">([^<]*)</abbr>'
+)
+
+
+def unmarked(html: str) -> str:
+    """A page without the glossary's first-use markup (webui/first_use.py), for tests
+    that look for a sentence in it."""
+    return _FIRST_USE.sub(lambda m: m.group(1) or m.group(2) or "", html)
 
 
 @pytest.fixture(scope="session")

@@ -42,6 +42,12 @@ PAGES = [
     "/compare?a=merseyside&b=cumbria&as_at=2017-08-01",
     "/compare?area=merseyside&from=2004-06-01&to=2017-08-01",
     "/compare?a=nowhere&b=cumbria",
+    "/id/kind-youth-offending-team/briefing?as_at=2017-08-01",
+    "/id/mappa-area-merseyside/briefing?as_at=2017-08-01",
+    "/questions",
+    "/questions/cq17-duties-of-a-kind",
+    "/questions/changed-between",
+    "/questions/cq18-in-force-at-date?date-day=30&date-month=2&date-year=2019",
     "/query",
     "/validate?example=merseyside-2017",
     "/downloads",
@@ -53,6 +59,7 @@ ERROR_PAGES = {
     "/id/no-such-thing": 404,
     "/bodies?as_at=9999-01-01": 400,
     "/compare?a=nowhere&b=cumbria": 400,
+    "/questions/cq18-in-force-at-date?date-day=30&date-month=2&date-year=2019": 400,
 }
 
 
@@ -165,6 +172,23 @@ def test_yasgui_runs_a_competency_query(page: Any, live_server: str) -> None:
     page.wait_for_selector(".yasr .dataTable, .yasr table", timeout=15000)
     assert "share strategic information" in page.inner_text(".yasr")
     assert run_axe(page) == []  # the editor with a result table
+
+
+def test_a_question_answered_by_choosing_then_opened_in_the_editor(page: Any) -> None:
+    page.goto("/questions")
+    page.click("a:has-text('For a given kind of body')")
+    page.select_option("#q-kind", label="Local Safeguarding Children Board")
+    page.click("#q-submit")
+    page.wait_for_selector("#answer-table")
+    assert "kind=https" in page.url
+    assert "Have regard to the Secretary of State" in page.inner_text("#answer-table")
+    page.click("#show-sparql summary")
+    assert "kind-lscb" in page.inner_text("#show-sparql pre")
+    page.click("#open-in-editor")
+    page.wait_for_selector(".yasqe .CodeMirror")
+    text = page.evaluate("window.kgYasgui.getTab().getQuery()")
+    assert "VALUES ?kind { <https://w3id.org/safeguarding-kg/id/kind-lscb> }" in text
+    assert page.console_errors == []
 
 
 def test_yasgui_results_are_accessible(page: Any, real_store: Any) -> None:
