@@ -41,14 +41,13 @@ log = logging.getLogger(__name__)
 __all__ = ["TITLE", "create_app"]
 
 #: The service navigation: (path, label). Nine items fit on one line at 1280 px (GOV.UK's
-#: 960 px width); the service name in the header leads home, and the network,
-#: downloads, glossary, search and ontology are in the footer and on the home page.
+#: 960 px width); the service name in the header leads home, and the documents, network,
+#: downloads, glossary, search and ontology are in the footer.
 NAV_ITEMS = (
     ("/bodies", "Bodies"),
     ("/boards", "Boards"),
     ("/provisions", "Provisions"),
     ("/areas", "Areas"),
-    ("/documents", "Documents"),
     ("/changes", "Changes"),
     ("/diagram", "Diagram"),
     ("/questions", "Questions"),

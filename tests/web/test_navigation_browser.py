@@ -39,7 +39,7 @@ def test_pages_left_out_of_the_navigation_are_in_the_footer(page: Any) -> None:
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto("/?as_at=2017-08-01")
     footer = page.locator(".govuk-footer")
-    for label in ("Network", "Downloads", "Glossary", "Search", "Ontology"):
+    for label in ("Documents", "Network", "Downloads", "Glossary", "Search", "Ontology"):
         assert footer.get_by_role("link", name=label, exact=True).count() == 1, label
     # the date travels with the footer's network link, as with the navigation's
     href = footer.get_by_role("link", name="Network", exact=True).get_attribute("href")
