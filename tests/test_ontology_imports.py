@@ -92,7 +92,6 @@ def test_module_is_small_and_reaches_the_vocabularies_the_ontology_extends() -> 
     dropped = {(t.subject.value, t.predicate.value) for t in module.dropped}
     assert ("http://xmlns.com/foaf/0.1/name",
             "http://www.w3.org/2000/01/rdf-schema#subPropertyOf") in dropped  # fmt: skip
-    assert module.seconds < 1
 
 
 def _whole_imports_verdict(triples: list[ox.Triple], tmp_path: Path) -> str | None:

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib.plugins.sparql.parser import parseQuery
 
+from bench import guard_bench
 from kg.endpoint.errors import BadRequestError, ForbiddenError, PayloadTooLargeError
 from kg.endpoint.guard import Limits, check_query, read_query
 
@@ -155,33 +156,14 @@ def test_pragmas_are_refused() -> None:
         check_query('define get:soft "replace" SELECT * FROM <http://x/> WHERE { ?s ?p ?o }')
 
 
-def test_lexer_is_linear_on_hostile_input() -> None:
-    hostile = [
-        "a" * 120_000,
-        "sg:" + "a" * 120_000,
-        '"' + "a" * 120_000,
-        "'''" + "a" * 120_000,
-        "<" + "a" * 120_000,
-        "1" * 120_000,
-        "sg:a" + "." * 120_000,
-        "_:a" + "." * 120_000,
-        "?" * 120_000,
-    ]
-    started = time.perf_counter()
-    for text in hostile:
-        read_query(text)
-    assert time.perf_counter() - started < 2.0
-
-
-def test_guard_costs_well_under_a_millisecond_per_shipped_query() -> None:
-    queries = [p.read_text(encoding="utf-8") for p in sorted((REPO / "queries").glob("cq*.rq"))]
-    assert queries
-    started = time.perf_counter()
-    for _ in range(20):
-        for text in queries:
-            check_query(text)
-    per_query_ms = (time.perf_counter() - started) * 1000 / (20 * len(queries))
-    assert per_query_ms < 2.0, f"the guard takes {per_query_ms:.2f} ms a query"
+@pytest.mark.parametrize("kind", sorted(guard_bench.HOSTILE))
+def test_lexer_is_linear_on_hostile_input(kind: str) -> None:
+    # ten times the input, about ten times the time (quadratic would be a hundred):
+    # a ratio of two timings in the same run, so machine load cannot fail it; the
+    # times themselves are printed by bench/guard_bench.py
+    small = guard_bench.lex_seconds(guard_bench.hostile(kind, 12_000), runs=3)
+    large = guard_bench.lex_seconds(guard_bench.hostile(kind, 120_000), runs=3)
+    assert large / max(small, 1e-3) < 35, f"{kind}: {small:.4f} s -> {large:.4f} s"
 
 
 def _mentions_service(tree: object) -> bool:

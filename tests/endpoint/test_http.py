@@ -413,15 +413,17 @@ def test_runaway_query_is_503_and_does_not_hold_others_up(server: Server) -> Non
     assert _count(server) > 0  # another user's query
     status, _, _ = http("GET", server.url + "/index.json")
     assert status in (200, 503)  # the pages stay usable too
-    assert time.monotonic() - started < 1.0
+    # held up, both would wait for the 2 s runaway (these bounds rule out what they
+    # test against; they are not speed targets)
+    assert time.monotonic() - started < 1.5
     thread.join()
     status, body, seconds = results["runaway"]
     assert status == 503 and b"stopped after 2 s" in body
-    assert seconds < 4
+    assert seconds < 15  # stopped at its limit: unstopped, it runs for minutes
     _no_traceback(body)
     started = time.monotonic()
     assert _count(server) > 0  # the stopped worker's replacement is ready
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < 5
     assert server.process.poll() is None
 
 

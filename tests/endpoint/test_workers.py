@@ -53,7 +53,9 @@ def test_runaway_query_is_stopped_and_the_worker_replaced(pool: WorkerPool, quer
     started = time.monotonic()
     with pytest.raises(errors.QueryTimeoutError, match="stopped after 1 s"):
         pool.run(Job(query), timeout=1.0)
-    assert time.monotonic() - started < 3
+    # stopped at its limit, not left to run: either query takes minutes unstopped (the
+    # bounds in this file are set against what they rule out, never a speed target)
+    assert time.monotonic() - started < 15
     for pid in before:  # the work really ended: the process is gone (or a zombie)
         deadline = time.monotonic() + 2
         while time.monotonic() < deadline and _running(pid):
@@ -61,7 +63,7 @@ def test_runaway_query_is_stopped_and_the_worker_replaced(pool: WorkerPool, quer
         assert not _running(pid)
     started = time.monotonic()
     assert _count(pool) > 0  # the (only) worker is free again
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < 5  # not waiting on the stopped one
     assert pool.replacements == 1 and pool.alive == 1
 
 
@@ -73,7 +75,7 @@ def test_other_queries_are_not_held_up(basic_store: Settings) -> None:
 
         def runaway() -> None:
             try:
-                pool.run(Job(CROSS_PRODUCT), timeout=3.0)
+                pool.run(Job(CROSS_PRODUCT), timeout=8.0)
             except Exception as e:  # noqa: BLE001
                 failures.append(e)
 
@@ -82,7 +84,7 @@ def test_other_queries_are_not_held_up(basic_store: Settings) -> None:
         time.sleep(0.3)
         started = time.monotonic()
         assert _count(pool) > 0
-        assert time.monotonic() - started < 0.5
+        assert time.monotonic() - started < 4  # held up, it would wait out the 8 s runaway
         thread.join()
         assert isinstance(failures[0], errors.QueryTimeoutError)
     finally:
@@ -158,7 +160,7 @@ def test_memory_mode_serves_the_same_answers(basic_store: Settings) -> None:
     started = time.monotonic()
     pool.start()
     try:
-        assert time.monotonic() - started < 5  # serving (from disk) before the load ends
+        assert time.monotonic() - started < 20  # serving (from disk), not waiting for memory
         from_disk = _count(pool)
         assert pool.memory_ready.wait(30)
         assert _count(pool) == from_disk
@@ -208,7 +210,7 @@ def test_long_queries_leave_the_pool_at_low_priority(basic_store: Settings) -> N
 
         def runaway() -> None:
             try:
-                pool.run(Job(CROSS_PRODUCT), timeout=4.0)
+                pool.run(Job(CROSS_PRODUCT), timeout=8.0)
             except Exception as e:  # noqa: BLE001
                 failures.append(e)
 
@@ -223,13 +225,13 @@ def test_long_queries_leave_the_pool_at_low_priority(basic_store: Settings) -> N
         assert _alive(pool, 1) and set(pool.pids()).isdisjoint(pool.long_pids())
         started = time.monotonic()
         assert _count(pool) > 0  # a short query is not held up by the two long ones
-        assert time.monotonic() - started < 0.5
+        assert time.monotonic() - started < 4  # held up, it would wait out their 8 s
 
         # a third long query while two run: stopped when it becomes long
         started = time.monotonic()
         with pytest.raises(errors.ServiceUnavailableError, match="2 long queries are already"):
-            pool.run(Job(PATHS), timeout=4.0)
-        assert time.monotonic() - started < 1.5
+            pool.run(Job(PATHS), timeout=8.0)
+        assert time.monotonic() - started < 4  # refused once long (0.3 s), not at 8 s
         for thread in threads:
             thread.join()
         assert all(isinstance(f, errors.QueryTimeoutError) for f in failures), failures

@@ -77,8 +77,9 @@ def quad_count(server: Server) -> int:
     return int(json.loads(body)["total_quads"])
 
 
-def assert_responsive(server: Server, within: float = 1.0) -> None:
-    """The server answers a simple request within ``within`` seconds."""
+def assert_responsive(server: Server, within: float = 3.0) -> None:
+    """The server answers a simple request within ``within`` seconds: alive and not
+    wedged by the hostile input (which would hold it far longer), not a speed target."""
     start = time.monotonic()
     status, _, _ = http("GET", server.url + "/index.json", timeout=within + 4)
     elapsed = time.monotonic() - start
