@@ -4,8 +4,10 @@
 area page's read model (:func:`kg.browse.pages.area_page`): the statutory roles the
 build derives for the area, lined up by the statutory role assignment each is derived
 from (so "youth offending teams: duty to co-operate" is one row, with who fills it on
-each side), what the local documents add, and the validation status of the area's
-example configurations on that side's date.
+each side), then one row per kind of children's safeguarding board (ACPC, LSCB,
+safeguarding partnership) with the boards of the area's children's services authorities,
+what the local documents add, and the validation status of the area's example
+configurations on that side's date.
 """
 
 from __future__ import annotations
