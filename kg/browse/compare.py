@@ -4,19 +4,22 @@
 area page's read model (:func:`kg.browse.pages.area_page`): the statutory roles the
 build derives for the area, lined up by the statutory role assignment each is derived
 from (so "youth offending teams: duty to co-operate" is one row, with who fills it on
-each side), what the local documents add, and the validation status of the area's
-example configurations on that side's date.
+each side), then one row per kind of children's safeguarding board (ACPC, LSCB,
+safeguarding partnership) with the boards of the area's children's services authorities,
+what the local documents add, and the validation status of the area's example
+configurations on that side's date.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
 from kg.browse.catalog import Catalog
 from kg.browse.common import BadParameterError
-from kg.browse.pages import area_page, document_of, ref
+from kg.browse.pages import area_page, document_of, ref, refs
+from kg.browse.pages.base import current, p, verification
 from kg.changes.filters import parse_day, resolve
 from kg.config import SG, SGD
 from kg.dates import long_date
@@ -75,7 +78,8 @@ def compare(cat: Catalog, sides: list[tuple[str, date]], status: list[list[Json]
     """The comparison of two sides; ``status`` is each side's validation summaries
     (:func:`kg.browse.validation_status.area_status`), read by the caller."""
     pages = [area_page(cat, area, day) for area, day in sides]
-    roles = _roles(cat, pages)
+    roles = _roles(cat, pages) + _boards(cat, pages)
+    roles.sort(key=lambda r: ((r["role"] or {}).get("label", ""), r["statutory"]["label"]))
     local = _local(cat, pages)
     one_area = sides[0][0] == sides[1][0]
     heads = [
@@ -138,21 +142,72 @@ def _roles(cat: Catalog, pages: list[Json]) -> list[Json]:
                 holder = {
                     "holder": r["holder"],
                     "context": r["context"],
+                    "context_is_board": r["context_is_board"],
                     "dates_text": r["dates_text"],
                     "status": r["status"],
                     "verification": (r["verification"] or {}).get("status"),
                 }
                 if holder not in row["sides"][i]:
                     row["sides"][i].append(holder)
+    return _finish(rows.values())
+
+
+#: The kinds of children's safeguarding board an area has, each in its era: the ACPC
+#: (Working Together 1999), the LSCB (Children Act 2004 s.13, in Wales s.31), the
+#: safeguarding partnership (s.16E) and the Welsh regional Safeguarding Children Board;
+#: the Welsh kinds first, so that a board is put under its most specific kind.
+CHILD_BOARD_KINDS = tuple(
+    SGD + k
+    for k in (
+        "kind-lscb-wales",
+        "kind-safeguarding-children-board-wales",
+        "kind-acpc",
+        "kind-lscb",
+        "kind-safeguarding-partnership",
+    )
+)
+
+
+def _boards(cat: Catalog, pages: list[Json]) -> list[Json]:
+    """The children's safeguarding boards of both sides, one row per kind of board,
+    with the boards of that kind the area has on each side's date (one per children's
+    services authority, recorded or derived by the rules derive-5 and derive-6)."""
+    rows: dict[str, Json] = {}
+    for i, page in enumerate(pages):
+        for board in page["boards"]:
+            kinds = [k for k in CHILD_BOARD_KINDS if k in cat.iris(board["iri"], p("ofKind"))]
+            if not kinds or not current(board):
+                continue
+            kind = kinds[0]
+            row = rows.setdefault(
+                kind,
+                {"statutory": ref(cat, kind), "role": ref(cat, kind),
+                 "basis": refs(cat, cat.iris(kind, p("source"))), "board": True,
+                 "sides": [[], []]},
+            )  # fmt: skip
+            holder = {
+                "holder": {k: board[k] for k in ("iri", "label", "href")},
+                "context": board["area"],
+                "context_is_board": False,
+                "dates_text": board["dates_text"],
+                "status": board["status"],
+                "verification": (verification(cat, board["iri"]) or {}).get("status"),
+            }
+            if holder not in row["sides"][i]:
+                row["sides"][i].append(holder)
+    return _finish(rows.values())
+
+
+def _finish(rows: Iterable[Json]) -> list[Json]:
+    """Each row's holders in order, and whether the two sides differ."""
     out = []
-    for row in rows.values():
+    for row in rows:
         for side in row["sides"]:
             side.sort(key=lambda h: h["holder"]["label"].lower() if h["holder"] else "")
         names = [{h["holder"]["label"] for h in side if h["holder"]} for side in row["sides"]]
         row["same"] = names[0] == names[1]
         row["only"] = None if all(names) else (0 if names[0] else 1)
         out.append(row)
-    out.sort(key=lambda r: ((r["role"] or {}).get("label", ""), r["statutory"]["label"]))
     return out
 
 

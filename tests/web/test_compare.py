@@ -104,3 +104,59 @@ def test_a_bad_date_for_two_areas_is_refused_naming_as_at(client: FlaskClient) -
     assert response.status_code == 400
     assert response.get_json()["error"]["field"] == "as_at"
     assert client.get("/compare?a=merseyside&b=cumbria&as_at=2017-02-30").status_code == 400
+
+
+# The child-safeguarding roles each area's rules derive (issue 11, item 4): per children's
+# services authority its ACPC, then its LSCB, then its safeguarding partners.
+MERSEYSIDE_LAS = ["Knowsley", "Liverpool", "Sefton", "St Helens", "Wirral"]
+
+
+def _board_row(result: dict, kind: str) -> dict:
+    return next(r for r in result["roles"] if r["statutory"]["iri"] == SGD + kind)
+
+
+def test_lscbs_on_one_date_and_safeguarding_partners_on_the_other(
+    client: FlaskClient,
+) -> None:
+    q = "/compare.json?area=mappa-area-merseyside&from=2017-08-01&to=2020-01-01"
+    r = client.get(q).get_json()["result"]
+    lscb = _board_row(r, "kind-lscb")
+    assert _names(lscb["sides"][0]) == [
+        f"{la} Local Safeguarding Children Board" for la in MERSEYSIDE_LAS
+    ]
+    assert lscb["sides"][1] == [] and lscb["only"] == 0  # gone by 2020
+    partnership = _board_row(r, "kind-safeguarding-partnership")
+    assert partnership["sides"][0] == [] and len(partnership["sides"][1]) == 5
+    partners = [x for x in r["roles"] if (x["role"] or {}).get("label") == "safeguarding partner"]
+    # the local authority, the CCG (then the ICB) and the chief officer of police
+    assert len(partners) == 3
+    for row in partners:
+        assert row["sides"][0] == [] and row["only"] == 1
+        # one partner for each of the five partnerships
+        assert len({h["context"]["iri"] for h in row["sides"][1]}) == 5
+    ccg = next(x for x in partners if x["statutory"]["label"].startswith("Clinical"))
+    assert set(_names(ccg["sides"][1])) == {"clinical commissioning group"}
+    page = html(client, q.replace(".json", ""))
+    assert "Knowsley Local Safeguarding Children Board" in page
+    assert "Knowsley safeguarding partnership" in page
+
+
+def test_acpcs_before_2006_then_lscbs(client: FlaskClient) -> None:
+    r = client.get(TWO_DATES).get_json()["result"]
+    acpc = _board_row(r, "kind-acpc")
+    assert len(acpc["sides"][0]) == 5 and acpc["sides"][1] == []
+    assert acpc["sides"][0][0]["status"] == "in force"
+    lscb = _board_row(r, "kind-lscb")
+    assert lscb["sides"][0] == [] and len(lscb["sides"][1]) == 5
+
+
+def test_two_areas_each_with_its_own_boards(client: FlaskClient) -> None:
+    r = client.get(TWO_AREAS).get_json()["result"]
+    lscb = _board_row(r, "kind-lscb")
+    assert _names(lscb["sides"][1]) == ["Cumbria Local Safeguarding Children Board"]
+    assert len(lscb["sides"][0]) == 5 and not lscb["same"]
+    # an English and a Welsh area: the two countries' LSCBs rest on different sections
+    wales = client.get("/compare.json?a=north-wales&b=merseyside&as_at=2010-01-01")
+    w = wales.get_json()["result"]
+    assert _board_row(w, "kind-lscb-wales")["only"] == 0
+    assert _board_row(w, "kind-lscb")["only"] == 1

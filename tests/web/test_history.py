@@ -115,3 +115,93 @@ def test_no_point_in_time_link_before_the_act_was_enacted(client: FlaskClient) -
 def test_an_effect_has_its_own_page(client: FlaskClient) -> None:
     data = client.get("/id/effect-cja2003-s325-6-ukba.json").get_json()
     assert data["page_type"] == "other" and data["verification"]["status"] == "partlyVerified"
+
+
+# Effects beyond CJA 2003 Part 13 (issue 11, item 3): the fact sheet's amendments,
+# insertions, commencements and repeals of the other provisions, each with its instrument.
+CA = "/legislation/ukpga/2004/31/section/"
+
+
+def test_ca2004_s14b_was_inserted_by_the_2014_act_on_a_day_not_known(
+    client: FlaskClient,
+) -> None:
+    rows = _effects(client.get(CA + "14B.json").get_json())
+    inserted = rows["effect-ca2004-s14b-inserted"]
+    assert inserted["type"] == "inserted"
+    assert [m["iri"] for m in inserted["made_by"]] == [LEG + "ukpga/2014/6"]
+    # Royal Assent 13 March 2014; the commencement order was not read: an interval
+    assert inserted["date"] is None and inserted["uncertain"]
+    assert inserted["when_text"] == "between 13 March 2014 and 31 December 2014"
+    assert inserted["verification"]["status"] == "unverified"
+
+
+def test_ca2004_s13_board_partners_added_later_read_inserted(client: FlaskClient) -> None:
+    data = client.get(CA + "13.json?as_at=2017-08-01").get_json()
+    rows = _effects(data)
+    for para in ("ca", "cb", "da"):
+        row = rows[f"effect-ca2004-s13-3-{para}-inserted"]
+        assert row["type"] == "inserted" and row["what"]["label"].endswith(f"(3)({para})")
+        assert row["when"]["latest"] == "2013-04-01"  # in the text in force on 1 April 2013
+        assert row["made_by"] == []  # the inserting provision is not in the sources
+    assert not [r for r in data["effects"] if r["what"]["label"].endswith(")(ca)")
+                and r["type"] == "commenced"]  # fmt: skip
+    # commenced in two steps, each by its order
+    regs = rows["effect-ca2004-ss13-16-regulations"]
+    assert regs["date"] == "2005-03-01" and regs["made_by"][0]["iri"] == LEG + "uksi/2005/394"
+    full = rows["effect-ca2004-ss13-16-commenced"]
+    assert full["date"] == "2006-04-01" and full["made_by"][0]["iri"] == LEG + "uksi/2006/927"
+    page = html(client, CA + "13?as_at=2017-08-01")
+    assert "between 1 April 2008 and 1 April 2013" in page
+
+
+def test_ca2004_s16e_inserted_by_cswa_2017_s16_with_its_commencement(
+    client: FlaskClient,
+) -> None:
+    rows = _effects(client.get(CA + "16E.json").get_json())
+    inserted = rows["effect-ca2004-s16e-inserted"]
+    assert inserted["type"] == "inserted" and inserted["date"] == "2018-06-29"
+    assert {m["iri"] for m in inserted["made_by"]} == {
+        LEG + "ukpga/2017/16/section/16",
+        LEG + "uksi/2018/497",
+    }
+    early = rows["effect-ca2004-s16e-3-commenced"]
+    assert early["type"] == "commenced" and early["date"] == "2018-03-19"
+    assert [m["iri"] for m in early["made_by"]] == [LEG + "uksi/2018/346"]
+    icb = rows["effect-ca2004-s16e-3-b-icb"]
+    assert icb["type"] == "amended" and icb["date"] == "2022-07-01"
+    assert [m["iri"] for m in icb["made_by"]] == [LEG + "ukpga/2022/31"]
+
+
+def test_ca2004_ss13_to_16_repealed_for_england_by_the_2017_act(client: FlaskClient) -> None:
+    for section in ("13", "14", "14A", "14B", "15", "16"):
+        data = client.get(CA + section + ".json?as_at=2017-08-01").get_json()
+        repealed = [r for r in data["effects"] if r["type"] == "repealed"]
+        # one repeal row, dated, naming what made it: not also listed undated
+        assert len(repealed) == 1, section
+        row = repealed[0]
+        assert row["effect"]["iri"].endswith(f"effect-ca2004-s{section.lower()}-repealed")
+        assert LEG + "ukpga/2017/16/section/30" in {m["iri"] for m in row["made_by"]}
+        assert row["when_text"] == "between 29 June 2018 and 30 September 2019"
+        assert row["after"] == "after" and row in data["later_changes"]
+
+
+def test_cjcsa_2000_s67_commenced_and_was_superseded_by_the_2003_act(
+    client: FlaskClient,
+) -> None:
+    rows = _effects(client.get("/legislation/ukpga/2000/43/section/67.json").get_json())
+    assert rows["effect-cjcsa2000-ss67-68-commenced"]["date"] == "2001-04-01"
+    ended = rows["effect-cjcsa2000-ss67-68-superseded"]
+    assert ended["type"] == "repealed" and ended["date"] == "2004-04-05"
+    assert [m["iri"] for m in ended["made_by"]] == [LEG + "ukpga/2003/44"]
+
+
+def test_an_amendment_the_data_names_gets_its_date_from_an_effect(client: FlaskClient) -> None:
+    # reg 5(1)(e) of the LSCB Regulations: sg:amendedBy S.I. 2010/622, now dated
+    data = client.get("/legislation/uksi/2006/90/regulation/5/1/e.json").get_json()
+    amended = [r for r in data["effects"] if r["type"] == "amended"]
+    assert [r["when_text"] for r in amended] == ["in 2010"]  # a whole year
+    assert amended[0]["made_by"][0]["iri"] == LEG + "uksi/2010/622"
+    # the Welsh s.25(1A): inserted by the 2014 Welsh Act s.163 on 6 April 2016
+    rows = _effects(client.get(CA + "25.json").get_json())
+    welsh = rows["effect-ca2004-s25-inserted-2016"]
+    assert welsh["type"] == "inserted" and welsh["date"] == "2016-04-06"

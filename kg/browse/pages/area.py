@@ -163,9 +163,10 @@ def _area_duties(
     """Who owes what here, as at ``as_at``: (statute, local documents, derived roles).
 
     Every concrete body or board of the area (``sg:area`` within it), and every kind
-    of body that a derived role assignment links to the area's responsible authority
-    (where the geography names no body of that kind), bears the duties of its kinds,
-    of the roles it holds, and of the bodies it is a member of (the routes of
+    of body that a derived role assignment links to the area's responsible authority or
+    to one of its boards (where the geography names no body of that kind), bears the
+    duties of its kinds, of the roles it holds, and of the bodies it is a member of (the
+    routes of
     :func:`duties_held`), for the overlap of the duty, the assignment and the body.
     Duties of a provision that extends only to the other country are left out. Each
     duty is one row, with the parties of the area that bear it ("borne_here") and
@@ -185,6 +186,20 @@ def _area_duties(
             holder = cat.iri(assignment, p("holder"))
             if holder and cat.is_a(holder, SG + "BodyKind"):
                 by_kind.setdefault(holder, []).append(assignment)
+    # likewise a kind that a derivation rule puts in one of the area's boards where the
+    # geography names no body of it (the CCG, then the ICB, as a safeguarding partner)
+    for a in scope:
+        for board in cat.subjects(p("area"), a):
+            if not is_board(cat, board):
+                continue
+            for assignment in cat.subjects(p("context"), board):
+                holder = cat.iri(assignment, p("holder"))
+                if (
+                    holder
+                    and cat.is_a(holder, SG + "BodyKind")
+                    and cat.iris(assignment, p("derivedFrom"))
+                ):
+                    by_kind.setdefault(holder, []).append(assignment)
     parties += [(k, True) for k in by_kind]
     groups: dict[str, Json] = {}
     derived: list[Json] = []
