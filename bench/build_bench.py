@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/build_bench.py [--runs 5] [--compare-integrity]
     .venv/bin/python bench/build_bench.py --compare-tree ../main   # this code vs another
+    .venv/bin/python bench/build_bench.py --compare-home DIR   # these inputs vs DIR's
 
 Each run builds the repository's ontology/ and data/ into a fresh temporary store
 directory, in a subprocess (so Java start-up and imports count, as for a user).
@@ -10,6 +11,11 @@ the integrity rules of queries/integrity and one without (KG_INTEGRITY_DIR point
 an empty folder), so the cost of the rules is measured side by side on a shared machine.
 With --compare-tree DIR, each pair is one build by this checkout's code and one by the
 code of another checkout DIR (e.g. the main branch), both of this checkout's data.
+With --compare-home DIR, each pair is one build of this checkout's inputs (ontology/,
+data/, queries/, shapes/) and one of DIR's, both by this checkout's code: an alternative
+ontology or rule set (e.g. with owl:inverseOf axioms and the rule that materialises
+them) side by side with the current one. Every run also reports the store it built: its
+quads and its size on disk (the store's files, from the build's manifest).
 """
 
 from __future__ import annotations
@@ -28,9 +34,9 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def one_build(
-    store_dir: Path, integrity_dir: Path | None = None, code: Path = REPO
+    store_dir: Path, integrity_dir: Path | None = None, code: Path = REPO, home: Path = REPO
 ) -> tuple[float, dict[str, float]]:
-    env = {**os.environ, "KG_HOME": str(REPO), "KG_STORE_DIR": str(store_dir)}
+    env = {**os.environ, "KG_HOME": str(home), "KG_STORE_DIR": str(store_dir)}
     env["PYTHONPATH"] = str(code)  # whose kg package runs (not the installed one)
     if integrity_dir is not None:
         env["KG_INTEGRITY_DIR"] = str(integrity_dir)
@@ -38,7 +44,12 @@ def one_build(
     subprocess.run([sys.executable, "-m", "kg", "build", "--quiet"], env=env, cwd=code, check=True)
     elapsed = time.perf_counter() - started
     manifest = json.loads((store_dir / "manifest.json").read_text())
-    return elapsed, manifest["durations_seconds"]
+    # the store's size as numbers to report beside the timings (medians like them)
+    sizes = {
+        "quads": float(manifest["total_quads"]),
+        "store MB": sum(f["bytes"] for f in manifest["db_files"].values()) / 1e6,
+    }
+    return elapsed, {**manifest["durations_seconds"], **sizes}
 
 
 def _report(title: str, walls: list[float], steps: dict[str, list[float]]) -> None:
@@ -67,10 +78,18 @@ def main() -> None:
         type=Path,
         help="pairs of builds by this checkout's code and by DIR's code, interleaved",
     )
+    parser.add_argument(
+        "--compare-home",
+        type=Path,
+        help="pairs of builds of this checkout's inputs and of DIR's, interleaved",
+    )
     args = parser.parse_args()
     variants = ["with integrity rules", "without"] if args.compare_integrity else ["build"]
     if args.compare_tree:
         variants = ["this tree", str(args.compare_tree.resolve())]
+    if args.compare_home:
+        variants = ["these inputs", str(args.compare_home.resolve())]
+    other = variants[1] if len(variants) == 2 else None
     walls: dict[str, list[float]] = {v: [] for v in variants}
     steps: dict[str, dict[str, list[float]]] = {v: {} for v in variants}
     with tempfile.TemporaryDirectory(prefix="kg-bench-empty-") as empty:
@@ -81,7 +100,8 @@ def main() -> None:
                     wall, durations = one_build(
                         Path(tmp) / "store",
                         Path(empty) if variant == "without" else None,
-                        Path(variant) if args.compare_tree and variant != "this tree" else REPO,
+                        Path(variant) if args.compare_tree and variant == other else REPO,
+                        Path(variant) if args.compare_home and variant == other else REPO,
                     )
                 walls[variant].append(wall)
                 for step, seconds in durations.items():

@@ -1,6 +1,6 @@
 """No ontology hijacking: ontology/*.ttl says nothing about terms the project does not own.
 
-Every axiom about an external term (PROV, ORG, SKOS, DCTERMS, FOAF, VANN, ELI) comes from
+Every axiom about an external term (PROV, ORG, SKOS, DCTERMS, FOAF, VANN, ELI, VS) comes from
 the vocabulary itself, imported through ontology/catalog-v001.xml (ontology/imports/ is
 not checked here). The project's files may only annotate external terms, in the ways
 listed and justified in ALLOWED_ANNOTATIONS. Pure Python, no reasoner.

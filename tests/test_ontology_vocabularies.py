@@ -113,7 +113,9 @@ def test_a_modality_that_names_two_classes_gives_neither(modality: str) -> None:
 
 def _select(settings: Settings, query: str) -> list[dict[str, str]]:
     store = open_store(settings)
-    solutions = store.query(PREFIXES + query)  # the default graph: each triple once
+    # the build's real default graph: each distinct triple once (kg/dataset.py); the
+    # union of the named graphs would count a triple stated in two graphs twice
+    solutions = store.query(PREFIXES + query)
     names = [v.value for v in solutions.variables]
     return [
         {n: t.value for n, t in zip(names, row, strict=True) if t is not None} for row in solutions

@@ -15,6 +15,8 @@ OWL = "http://www.w3.org/2002/07/owl#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 DCTERMS = "http://purl.org/dc/terms/"
 ONTOLOGY = "https://w3id.org/safeguarding-kg/ontology"
+#: the W3C SemWeb Vocab Status property: stable, testing, unstable or archaic
+TERM_STATUS = "http://www.w3.org/2003/06/sw-vocab-status/ns#term_status"
 
 _KINDS = (
     (OWL + "Class", "classes"),
@@ -101,6 +103,7 @@ def ontology_doc(cat: Catalog) -> Json:
             "modality_of": _refs(cat, cat.iris(iri, SG + "modalityOf")),
             "in_schemes": _refs(cat, [s for s in cat.iris(iri, SKOS + "inScheme")]),
             "defined_by": cat.iri(iri, RDFS + "isDefinedBy"),
+            "status": _text(cat, iri, TERM_STATUS),
             "characteristics": sorted(
                 name
                 for t, name in (

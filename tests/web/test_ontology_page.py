@@ -41,6 +41,19 @@ def test_every_term_has_an_entry_defined_by_the_ontology(client: FlaskClient) ->
     assert doc["ontology"]["version"] and doc["ontology"]["issued"] and doc["ontology"]["modified"]
 
 
+def test_each_entry_shows_its_term_status(client: FlaskClient) -> None:
+    """The status (vs:term_status) beside each term, in the JSON twin and on the page."""
+    doc = client.get("/ontology.json").get_json()
+    sections = ("classes", "object_properties", "datatype_properties", "schemes", "individuals")
+    entries = {e["name"]: e for s in sections for e in doc[s]}
+    assert {e["status"] for e in entries.values()} <= {"stable", "testing", "unstable", "archaic"}
+    assert entries["Duty"]["status"] == "stable" and entries["Effect"]["status"] == "testing"
+    html = client.get("/ontology").get_data(as_text=True)
+    start = html.index('id="Effect-heading"')
+    heading = html[start : html.index("</h3>", start)]
+    assert "<code>sg:Effect</code>" in heading and ">testing</strong>" in heading
+
+
 def test_the_page_shows_schemes_disjointness_and_kinds(client: FlaskClient) -> None:
     doc = client.get("/ontology.json").get_json()
     classes = {c["name"]: c for c in doc["classes"]}
