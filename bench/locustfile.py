@@ -7,26 +7,57 @@ per type. The inputs (page paths, bound shipped queries, example configurations,
 runaway queries) come from the JSON file in ``KG_LOAD_INPUTS``.
 
 A runaway query counts as a success when the server stops it as designed: 503 with
-the time-limit, long-query or memory-limit message. Anything else is a failure.
+the time-limit, long-query or memory-limit message, or refused at admission (the worker
+queue full, or all workers busy). Anything else is a failure.
+
+Each visitor connects from its own loopback address (127.0.3.N), as real users come
+from their own: the server limits the /sparql requests of each client address
+(docs/endpoint.md, "Fair under floods"), and fifty users behind one address would
+be one client.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import random
 from pathlib import Path
 
 from locust import HttpUser, between, task
+from requests.adapters import HTTPAdapter
 
 INPUTS = json.loads(Path(os.environ["KG_LOAD_INPUTS"]).read_text(encoding="utf-8"))
 RUNAWAY_WEIGHT = int(os.environ.get("KG_LOAD_RUNAWAY", "5"))
 THINK = [float(x) for x in os.environ.get("KG_LOAD_THINK", "0.5,1.5").split(",")]
-INTENDED_STOPS = ("time limit", "long queries are already running", "memory limit")
+INTENDED_STOPS = (
+    "time limit",
+    "long queries are already running",
+    "memory limit",
+    "queue is full",
+    "workers are busy",
+)
+_VISITORS = itertools.count()
+
+
+class _FromAddress(HTTPAdapter):
+    """Connections from one local address."""
+
+    def __init__(self, address: str) -> None:
+        self.address = address
+        super().__init__()
+
+    def init_poolmanager(self, *args: object, **kwargs: object) -> None:
+        kwargs["source_address"] = (self.address, 0)
+        super().init_poolmanager(*args, **kwargs)  # type: ignore[arg-type]
 
 
 class Visitor(HttpUser):
     wait_time = between(*THINK)
+
+    def on_start(self) -> None:
+        n = next(_VISITORS)
+        self.client.mount("http://", _FromAddress(f"127.0.3.{n % 250 + 1}"))
 
     @task(70)
     def page(self) -> None:
