@@ -22,6 +22,7 @@ import itertools
 import json
 import os
 import random
+import re
 from pathlib import Path
 
 from locust import HttpUser, between, task
@@ -65,12 +66,16 @@ class Visitor(HttpUser):
 
     @task(20)
     def sparql(self) -> None:
-        self.client.post(
+        with self.client.post(
             "/sparql",
             data={"query": random.choice(INPUTS["queries"])},
             headers={"Accept": "application/sparql-results+json"},
             name="sparql",
-        )
+            catch_response=True,
+        ) as response:
+            if response.status_code != 200:
+                # the server's own words, so the report says which refusal it was
+                response.failure(f"{response.status_code}: {_message(response.text)}")
 
     @task(5)
     def validate(self) -> None:
@@ -93,4 +98,14 @@ class Visitor(HttpUser):
             if response.status_code == 503 and any(s in response.text for s in INTENDED_STOPS):
                 response.success()
             else:
-                response.failure(f"runaway not stopped as designed: {response.status_code}")
+                response.failure(
+                    f"runaway not stopped as designed: {response.status_code}: "
+                    f"{_message(response.text)}"
+                )
+
+
+def _message(body: str) -> str:
+    """The first line of an error body, without the numbers that would split
+    Locust's failure counts (seconds, counts of waiting requests)."""
+    line = body.strip().splitlines()[0] if body.strip() else "(empty body)"
+    return re.sub(r"\d+(\.\d+)?", "N", line)[:160]

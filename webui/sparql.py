@@ -69,7 +69,9 @@ ALLOWED_REQUEST_HEADERS = "Accept, Content-Type, Cache-Control, X-Requested-With
 class _Backend:
     """What both backends share: ``select`` for the service description's facts."""
 
-    def run(self, job: Job, client: str = "local", small: bool = False) -> Rendered:
+    def run(
+        self, job: Job, client: str = "local", small: bool = False, shape: str | None = None
+    ) -> Rendered:
         raise NotImplementedError
 
     def select(self, query: str) -> list[dict[str, Any]]:
@@ -97,8 +99,12 @@ class EmbeddedBackend(_Backend):
     def close(self) -> None:
         self.pool.close()
 
-    def run(self, job: Job, client: str = "local", small: bool = False) -> Rendered:
-        return self.pool.run(job, self.settings.query_timeout, client=client, small=small)
+    def run(
+        self, job: Job, client: str = "local", small: bool = False, shape: str | None = None
+    ) -> Rendered:
+        return self.pool.run(
+            job, self.settings.query_timeout, client=client, small=small, shape=shape
+        )
 
     def _manifest(self) -> tuple[str, dict[str, Any]]:
         version = os.path.realpath(self.settings.store_dir)
@@ -148,7 +154,9 @@ class RemoteBackend(_Backend):
     def close(self) -> None:
         pass
 
-    def run(self, job: Job, client: str = "local", small: bool = False) -> Rendered:
+    def run(
+        self, job: Job, client: str = "local", small: bool = False, shape: str | None = None
+    ) -> Rendered:
         if job.default_graphs is not None or job.named_graphs is not None:
             defaults, named = list(job.default_graphs or ()), list(job.named_graphs or ())
         else:
@@ -391,7 +399,11 @@ def sparql() -> Response:
         raise negotiated_error(negotiated)
     try:
         client = request.remote_addr or "unknown"
-        rendered = svc.backend.run(job, client=client, small=guarded.small)
+        # the same tokens over the same dataset: the same work, whoever asks
+        shape = "\x1f".join(
+            (guarded.shape, *(job.default_graphs or ("-",)), *(job.named_graphs or ("-",)))
+        )
+        rendered = svc.backend.run(job, client=client, small=guarded.small, shape=shape)
     except errors.QueryTimeoutError as e:
         # name the slow shapes in the query and what helps, not just "narrow it down"
         head = e.message.split("; ", 1)[0]

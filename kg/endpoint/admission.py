@@ -15,16 +15,23 @@ Now each pool admits a request only while
 Both 503s carry ``Retry-After``. So a pool never holds more than
 ``slots + long queries + max_waiting`` web threads, and the rest serve pages.
 
-A free worker goes to the waiting request whose client's requests have cost the
-least, earliest first among equals: shortest expected job first. A client's cost
-is its mean worker time per request, recent requests weighing most (both sums
-halved every ``half_life`` seconds), starting from a prior guess for a client
-not seen yet: ``prior`` seconds, a tenth of that for a request its caller says
-looks small (the guard's counts: a pattern or two, no path). The mean, not the
-total: a client asking many short questions is still served before clients
-whose queries keep running to the limit, however many addresses those come from
-(a flood from 60 addresses is 60 new clients; the guess tells a new client's
-trivial ASK from their runaway queries until those have run once).
+A free worker goes to the waiting request expected to cost the least, earliest
+first among equals: shortest expected job first. The expected cost of a request
+is the mean worker time of its *shape* (the query's tokens, without comments and
+whitespace, and its dataset: the caller's ``shape`` key) when that shape has run
+before, else the mean of its *client's* requests, starting from a prior guess
+for a client not seen yet: ``prior`` seconds, a tenth of that for a request its
+caller says looks small (the guard's counts: a pattern or two, no path). Both
+means weigh recent requests most (the sums are halved every ``half_life``
+seconds). The mean, not the total: a client asking many short questions is still
+served before clients whose queries keep running to the limit, however many
+addresses those come from (a flood from 60 addresses is 60 new clients; the
+guess tells a new client's trivial ASK from their runaway queries until those
+have run once). The shape first: when every client mixes pages, short queries
+and the odd runaway one (the load test's visitors), the clients' means are
+alike, while a query text that ran to the limit last time will again, and one
+that took 20 ms will again; a runaway query disguised with new comments or
+names each time is a new shape, and falls back to its client's mean.
 
 While any worker is free, the last ``reserve`` of them go only to requests
 expected to cost under ``prior / 2``: a flood never holds every worker.
@@ -52,6 +59,7 @@ class Ticket:
     admitted: bool = False
     heavy: bool = False  # admitted as a client expected to be slow
     small: bool = False  # the request looks small
+    shape: str | None = None  # what the request asks, for its expected cost
     evicted: bool = False
     released: bool = False
     finished: bool = False
@@ -86,27 +94,39 @@ class FairQueue:
         self._free = slots
         self._waiting: list[Ticket] = []
         self._in_flight: dict[str, int] = {}
-        # client: (worker seconds, requests, as of), both decayed
-        self._usage: dict[str, tuple[float, float, float]] = {}
+        # client, or ("shape", key): (worker seconds, requests, as of), both decayed
+        self._usage: dict[str | tuple[str, str], tuple[float, float, float]] = {}
         self._seq = itertools.count()
         self.refused = 0  # 503s given, for the load test and the logs
 
     # -- accounting (under the lock)
 
-    def _decayed(self, client: str, now: float) -> tuple[float, float]:
-        seconds, requests, since = self._usage.get(client, (0.0, 0.0, now))
+    def _decayed(self, who: str | tuple[str, str], now: float) -> tuple[float, float]:
+        seconds, requests, since = self._usage.get(who, (0.0, 0.0, now))
         factor = 0.5 ** ((now - since) / self.half_life)
         return seconds * factor, requests * factor
 
-    def cost(self, client: str, now: float | None = None, small: bool = False) -> float:
-        """The client's expected worker seconds per request (``small``: for a request
-        that looks small)."""
-        seconds, requests = self._decayed(client, time.monotonic() if now is None else now)
+    def cost(
+        self,
+        client: str,
+        now: float | None = None,
+        small: bool = False,
+        shape: str | None = None,
+    ) -> float:
+        """A request's expected worker seconds: its shape's mean when the shape has run
+        (recently enough to weigh at least half a request), else its client's mean
+        (``small``: a request that looks small starts from a smaller prior)."""
+        now = time.monotonic() if now is None else now
+        if shape is not None:
+            seconds, requests = self._decayed(("shape", shape), now)
+            if requests >= 0.5:
+                return seconds / requests
+        seconds, requests = self._decayed(client, now)
         prior = self.prior / 10 if small else self.prior
         return (seconds + prior) / (requests + 1)
 
     def _priority(self, ticket: Ticket, now: float) -> tuple[float, int]:
-        return (self.cost(ticket.client, now, ticket.small), ticket.seq)
+        return (self.cost(ticket.client, now, ticket.small, ticket.shape), ticket.seq)
 
     def _busy(self, message: str) -> errors.ServiceUnavailableError:
         self.refused += 1
@@ -116,11 +136,14 @@ class FairQueue:
 
     # -- the protocol
 
-    def enter(self, client: str, wait: float, small: bool = False) -> Ticket:
+    def enter(
+        self, client: str, wait: float, small: bool = False, shape: str | None = None
+    ) -> Ticket:
         """Wait (up to ``wait`` seconds) for a slot; the ticket that holds it.
 
         ``small``: the request looks small (a guess from its text), which counts
-        for a client with little history.
+        for a client with little history. ``shape``: a key for what it asks (the
+        same key, the same work), whose history counts before the client's.
 
         Raises:
             ServiceUnavailableError: with ``Retry-After``: the client already has
@@ -135,7 +158,7 @@ class FairQueue:
                     f"you already have {self.per_client} {self.what} requests running or "
                     "waiting, the most per client; wait for one to finish"
                 )
-            ticket = Ticket(client, next(self._seq), small=small)
+            ticket = Ticket(client, next(self._seq), small=small, shape=shape)
             if len(self._waiting) >= self.max_waiting:
                 heaviest = max(self._waiting, key=lambda t: self._priority(t, now))
                 if self._priority(heaviest, now) <= self._priority(ticket, now):
@@ -230,9 +253,13 @@ class FairQueue:
                 }
 
     def _charge(self, ticket: Ticket, now: float, requests: int) -> None:
-        """Add the worker time since the ticket was last charged to its client."""
-        seconds, count = self._decayed(ticket.client, now)
-        self._usage[ticket.client] = (seconds + now - ticket.started, count + requests, now)
+        """Add the worker time since the ticket was last charged to its client and
+        its shape."""
+        spent = now - ticket.started
+        for who in (ticket.client, ("shape", ticket.shape) if ticket.shape else None):
+            if who is not None:
+                seconds, count = self._decayed(who, now)
+                self._usage[who] = (seconds + spent, count + requests, now)
         ticket.started = now
 
     def waiting(self) -> int:

@@ -41,6 +41,7 @@ measured to crash (``bench/engine_bounds.py``, docs/limits.md).
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -92,6 +93,8 @@ class GuardedQuery:
         small: a guess that it is quick: at most two triple patterns or groups, no
             property path, at most two UNION/OPTIONAL/MINUS/FILTER/BIND (used only
             to order a new client's first requests, never to refuse anything).
+        shape: a digest of its tokens without comments and whitespace: the same
+            query however it is laid out (the admission learns each shape's cost).
     """
 
     text: str
@@ -99,6 +102,7 @@ class GuardedQuery:
     has_dataset_clause: bool
     depth: int
     small: bool = False
+    shape: str = ""
 
 
 # ---------------------------------------------------------------------- lexer
@@ -166,6 +170,7 @@ class QueryReading:
     filters: int = 0  # FILTER and BIND keywords
     triple_patterns: int = 0  # separators . ; , and groups { [ within patterns
     path_steps: int = 0  # / | ^ (a division counts too)
+    shape: str = ""  # a digest of the tokens, without comments and whitespace
 
 
 def read_query(text: str) -> QueryReading:
@@ -178,11 +183,13 @@ def read_query(text: str) -> QueryReading:
     first_word: str | None = None
     operators = unions = optionals = filters = triple_patterns = path_steps = 0
     openers: list[str] = []
+    digest = hashlib.blake2b(digest_size=12)
     for match in _TOKEN_RE.finditer(text):
         kind = match.lastgroup
         if kind in ("ws", "comment"):
             continue
         value = match.group()
+        digest.update(value.encode("utf-8", "surrogatepass") + b"\x00")
         if kind == "punct":
             if value in _OPENERS:
                 depth += 1
@@ -236,6 +243,7 @@ def read_query(text: str) -> QueryReading:
         filters=filters,
         triple_patterns=triple_patterns,
         path_steps=path_steps,
+        shape=digest.hexdigest(),
     )
 
 
@@ -325,6 +333,7 @@ def _cached_check(text: str, limits: Limits) -> GuardedQuery:
         small=reading.triple_patterns <= 2
         and reading.path_steps == 0
         and reading.unions + reading.optionals + reading.filters <= 2,
+        shape=reading.shape,
     )
 
 

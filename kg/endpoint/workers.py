@@ -22,8 +22,13 @@ than the web process (nice 5), so pages stay quick while queries run. A query
 still running after ``long_after`` seconds (default 0.5) is moved out of the
 pool: its worker is niced to 19 and a replacement is started at once, so short
 queries always find a worker. At most ``long_slots`` such long queries run at
-once; one more is stopped there and answered 503 ("try again later"). A long
-query's worker is stopped when the query ends.
+once. When one more turns long, the long query expected to cost the most (the
+admission's estimate: its query's past cost, else its client's) is stopped to
+make room if it is expected to cost more than ``PREEMPT_RATIO`` times as much as
+the newcomer (a query that usually takes 50 ms, slowed past ``long_after`` on a
+busy machine, does not die behind two runaway ones); otherwise the newcomer is
+stopped. Either is answered 503 ("try again later"). A long query's worker is
+stopped when the query ends.
 
 Workers are forked by a small fork server (:mod:`kg.endpoint.forkserver`), a
 clean single-threaded Python process started once with only pyoxigraph and the
@@ -67,6 +72,10 @@ from kg.endpoint.sandbox import LONG_QUERY_NICE, POLICIES, REQUIRED, WORKER_NICE
 
 log = logging.getLogger("kg.endpoint")
 
+#: How many times the newcomer's expected cost a running long query must be
+#: expected to cost before it is stopped to make room for it.
+PREEMPT_RATIO = 4.0
+
 
 class _Worker:
     def __init__(self, pid: int, conn: Connection, zygote: Zygote, generation: int) -> None:
@@ -75,6 +84,8 @@ class _Worker:
         self.zygote = zygote
         self.generation = generation
         self.info: dict[str, Any] = {}
+        self.ticket: Ticket | None = None  # the long query it runs, out of the pool
+        self.preempted = False  # stopped to give its long-query place to a quicker one
 
     def kill(self) -> None:
         with contextlib.suppress(OSError):
@@ -421,6 +432,7 @@ class WorkerPool:
         wait: float | None = None,
         client: str = "local",
         small: bool = False,
+        shape: str | None = None,
     ) -> Any:
         """Run ``job`` in a worker, stopping it after ``timeout`` seconds.
 
@@ -432,6 +444,8 @@ class WorkerPool:
             client: who asks (the remote address), for the pool's fair admission
                 (:mod:`kg.endpoint.admission`).
             small: the job looks small (the guard's guess), for the same.
+            shape: a key for what the job asks (the same key, the same work), whose
+                past cost the admission goes by first.
 
         Raises:
             QueryTimeoutError: stopped at the time limit (the worker was killed).
@@ -448,7 +462,7 @@ class WorkerPool:
         self._check_version()
         payload = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
         wait = timeout if wait is None else wait
-        ticket = self.admission.enter(client, wait, small)
+        ticket = self.admission.enter(client, wait, small, shape)
         try:
             return self._run(payload, timeout, time.monotonic() + wait, ticket)
         finally:
@@ -482,7 +496,7 @@ class WorkerPool:
         if not self._poll(worker, window):
             if timeout <= window:
                 self._time_limit(worker, timeout)
-            if not self._long_slots.acquire(blocking=False):
+            if not self._long_slots.acquire(blocking=False) and not self._make_room(ticket):
                 self._replace(worker)
                 log.warning("a long query was stopped: %d already running", self.long_slots)
                 raise errors.ServiceUnavailableError(
@@ -490,6 +504,7 @@ class WorkerPool:
                     "queries are already running, the most at once; try again later, or "
                     "narrow it down (more specific patterns, LIMIT)"
                 )
+            worker.ticket = ticket
             self._detach(worker)
             self.admission.release(ticket)  # out of the pool: its slot goes to the next
             try:
@@ -499,6 +514,34 @@ class WorkerPool:
             finally:
                 self._long_slots.release()
         return self._reply(worker, started, keep=True)
+
+    def _make_room(self, ticket: Ticket) -> bool:
+        """Stop the long query expected to cost the most, if it is expected to cost
+        ``PREEMPT_RATIO`` times as much as ``ticket``'s; True once its long-query
+        place is ``ticket``'s (taken from the semaphore)."""
+        now = time.monotonic()
+        cost = self.admission.cost
+        mine = cost(ticket.client, now, ticket.small, ticket.shape)
+        with self._lock:
+            running = [w for w in self._long if w.ticket is not None and not w.preempted]
+            priced = [
+                (cost(w.ticket.client, now, w.ticket.small, w.ticket.shape), w)
+                for w in running
+                if w.ticket is not None
+            ]
+            if not priced:
+                return False
+            dearest, victim = max(priced, key=lambda x: x[0])
+            if dearest <= PREEMPT_RATIO * mine:
+                return False
+            victim.preempted = True
+        log.warning(
+            "a long query (expected %.2f s) was stopped for a quicker one (expected %.2f s)",
+            dearest,
+            mine,
+        )
+        victim.kill()  # its request's thread reads the end and frees the place
+        return self._long_slots.acquire(timeout=2.0)
 
     @staticmethod
     def _poll(worker: _Worker, seconds: float) -> bool:
@@ -533,6 +576,14 @@ class WorkerPool:
                 self._replace(worker)
             else:
                 self._forget(worker)
+            if worker.preempted:
+                raise errors.ServiceUnavailableError(
+                    f"the query was stopped after {time.monotonic() - started:.1f} s: "
+                    f"{self.long_slots} long queries are already running, the most at "
+                    "once, and a quicker one needed the place; try again later, or narrow "
+                    "it down (more specific patterns, LIMIT)",
+                    headers={"Retry-After": str(self.admission.retry_after)},
+                ) from None
             log.warning("query worker died after %.2f s; replaced", time.monotonic() - started)
             raise errors.QueryMemoryError(
                 f"the {self.what} was stopped: it needed more than the memory limit "

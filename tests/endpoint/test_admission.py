@@ -149,3 +149,54 @@ def test_a_clients_cost_is_its_mean_worker_time_decaying_to_the_prior() -> None:
     for _ in range(20):  # many short requests bring the mean down, however many
         _charge(queue, "b", 0.001)
     assert queue.cost("b") < 0.01
+
+
+def _charge_shape(queue: FairQueue, client: str, shape: str, seconds: float) -> None:
+    ticket = queue.enter(client, 1.0, shape=shape)
+    ticket.started -= seconds
+    queue.finish(ticket)
+
+
+def test_a_querys_own_history_counts_before_its_clients() -> None:
+    """Visitors who mix pages, short queries and the odd runaway one look alike by
+    client; what they ask does not."""
+    queue = FairQueue(2, half_life=60, prior=0.1)
+    _charge_shape(queue, "mixed", "runaway", 8.0)
+    _charge_shape(queue, "other", "cq18", 0.04)
+    assert queue.cost("mixed") == pytest.approx(4.05, rel=0.01)  # (8 + prior) / 2
+    # the short query costs what it cost before, whoever asks it
+    assert queue.cost("mixed", shape="cq18") == pytest.approx(0.04, rel=0.01)
+    assert queue.cost("new", shape="runaway") == pytest.approx(8.0, rel=0.01)
+    # a shape never seen (a runaway query disguised anew) goes by its client
+    now = time.monotonic()
+    assert queue.cost("mixed", now, shape="disguised") == queue.cost("mixed", now)
+
+
+def test_a_full_queue_keeps_the_short_query_and_refuses_the_runaway_one() -> None:
+    queue = FairQueue(1, max_waiting=1, per_client=4, half_life=60)
+    _charge_shape(queue, "history", "runaway", 8.0)
+    _charge_shape(queue, "history", "cq18", 0.04)
+    for client in ("a", "b"):  # two alike clients: each ran one of each
+        _charge_shape(queue, client, "runaway", 8.0)
+        _charge_shape(queue, client, "cq18", 0.04)
+    running = queue.enter("a", 1.0, shape="cq18")
+    waiting: dict[str, object] = {}
+
+    def enter(client: str, shape: str) -> None:
+        try:
+            waiting[client] = queue.enter(client, 5.0, shape=shape)
+        except ServiceUnavailableError as e:
+            waiting[client] = e
+
+    runaway = threading.Thread(target=enter, args=("a", "runaway"), daemon=True)
+    runaway.start()
+    _until_waiting(queue, 1)
+    short = threading.Thread(target=enter, args=("b", "cq18"), daemon=True)
+    short.start()  # the queue is full: the short query takes the runaway's place
+    runaway.join(2)
+    assert isinstance(waiting["a"], ServiceUnavailableError)
+    assert "queue is full" in str(waiting["a"])
+    queue.finish(running)
+    short.join(2)
+    assert isinstance(waiting["b"], Ticket)
+    queue.finish(waiting["b"])  # type: ignore[arg-type]

@@ -241,6 +241,67 @@ def test_long_queries_leave_the_pool_at_low_priority(basic_store: Settings) -> N
         pool.close()
 
 
+def _history(pool: WorkerPool, shape: str, seconds: float) -> None:
+    """Give ``shape`` a past run of ``seconds`` of worker time."""
+    ticket = pool.admission.enter("history", 1.0, shape=shape)
+    ticket.started -= seconds
+    pool.admission.release(ticket)
+    pool.admission.finish(ticket)
+
+
+def test_a_quick_query_slowed_past_the_long_point_displaces_a_runaway(
+    basic_store: Settings,
+) -> None:
+    """The long lane is full of a query that ran to the limit before; a query that
+    usually takes 10 ms, slow this time, takes its place rather than being stopped."""
+    pool = WorkerPool(
+        basic_store.store_dir, size=1, memory_mb=512, mode="disk", long_after=0.3, long_slots=1
+    )
+    pool.start()
+    try:
+        _history(pool, "runaway", 8.0)
+        _history(pool, "quick", 0.01)
+        outcome: list[Exception] = []
+
+        def runaway(timeout: float) -> None:
+            try:
+                pool.run(Job(CROSS_PRODUCT), timeout=timeout, client="a", shape="runaway")
+            except Exception as e:  # noqa: BLE001
+                outcome.append(e)
+
+        thread = threading.Thread(target=runaway, args=(8.0,))
+        thread.start()
+        deadline = time.monotonic() + 10
+        while not pool.long_pids() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        (first,) = pool.long_pids()
+        # the "quick" one runs long this time: it takes the runaway's place in the
+        # long lane and runs on to its own limit
+        with pytest.raises(errors.QueryTimeoutError):
+            pool.run(Job(CROSS_PRODUCT), timeout=2.0, client="b", shape="quick")
+        thread.join()
+        (stopped,) = outcome
+        assert isinstance(stopped, errors.ServiceUnavailableError), stopped
+        assert "a quicker one needed the place" in stopped.message
+        assert stopped.headers.get("Retry-After")
+        assert not _running(first) and pool.long_pids() == []
+
+        # a newcomer expected to cost as much is stopped instead, as before
+        thread = threading.Thread(target=runaway, args=(4.0,))
+        outcome.clear()
+        thread.start()
+        deadline = time.monotonic() + 10
+        while not pool.long_pids() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        with pytest.raises(errors.ServiceUnavailableError, match="1 long queries are already"):
+            pool.run(Job(PATHS), timeout=4.0, client="c", shape="runaway")
+        thread.join()
+        assert outcome and isinstance(outcome[0], errors.QueryTimeoutError), outcome
+        assert _count(pool) > 0 and _alive(pool, 1)
+    finally:
+        pool.close()
+
+
 def test_a_long_query_that_finishes_answers_and_its_worker_goes(basic_store: Settings) -> None:
     pool = WorkerPool(basic_store.store_dir, size=1, memory_mb=512, mode="disk", long_after=0.02)
     pool.start()
