@@ -528,8 +528,11 @@ def _duty_pairs(cat: Catalog, as_at: date) -> set[tuple[str, str]]:
     return pairs
 
 
-def unlinked_members(cat: Catalog, as_at: date, area: str | None = None) -> list[Json]:
-    """Holders of a role on a board with no duty, in force, linking them to it.
+def unlinked_members(
+    cat: Catalog, as_at: date, area: str | None = None, board: str | None = None
+) -> list[Json]:
+    """Holders of a role on a board with no duty, in force, linking them to it
+    (``area``: on the boards of that area; ``board``: on that board).
 
     A duty links a member to a board when the member (or one of its kinds) bears a
     duty owed to the board (or its kind), or the board bears one owed to the member.
@@ -537,38 +540,40 @@ def unlinked_members(cat: Catalog, as_at: date, area: str | None = None) -> list
     areas = set(area_scope(cat, area)) if area else None
     pairs = _duty_pairs(cat, as_at)
     assignments = cat.instances(SG + "RoleAssignment")
-    if areas is not None:
-        # only the assignments on the area's boards (not every one in the country), in
-        # the same order
+    if areas is not None or board is not None:
+        # only the assignments on the boards asked about (not every one in the
+        # country), in the same order
         place = cat.__dict__.get("_assignment_places")
         if place is None:
             place = cat.__dict__["_assignment_places"] = {a: i for i, a in enumerate(assignments)}
-        on_boards = {
-            ra
-            for a in areas
-            for board in cat.subjects(_p("area"), a)
-            for ra in cat.subjects(_p("context"), board)
-        }
+        boards = (
+            [board]
+            if board is not None
+            else [b for a in areas or () for b in cat.subjects(_p("area"), a)]
+        )
+        on_boards = {ra for b in boards for ra in cat.subjects(_p("context"), b)}
         assignments = sorted((ra for ra in on_boards if ra in place), key=place.__getitem__)
     out = []
     for ra in assignments:
-        board = cat.iri(ra, _p("context"))
+        context = cat.iri(ra, _p("context"))
         holder = cat.iri(ra, _p("holder"))
-        if not board or not holder or not is_board(cat, board):
+        if not context or not holder or not is_board(cat, context):
+            continue
+        if board is not None and context != board:
             continue
         if period(cat, ra).status(as_at).not_in_force:
             continue
-        if areas is not None and not (set(cat.iris(board, _p("area"))) & areas):
+        if areas is not None and not (set(cat.iris(context, _p("area"))) & areas):
             continue
         holder_side = set(selves(cat, holder))
         holder_side |= {r for r in cat.iris(ra, _p("role"))}
-        board_side = set(selves(cat, board)) | ({board} if board in BOARD_KINDS else set())
+        board_side = set(selves(cat, context)) | ({context} if context in BOARD_KINDS else set())
         if any((h, b) in pairs for h in holder_side for b in board_side):
             continue
         out.append(
             {
                 "holder": {"iri": holder, "label": cat.label(holder), "href": page_path(holder)},
-                "board": {"iri": board, "label": cat.label(board), "href": page_path(board)},
+                "board": {"iri": context, "label": cat.label(context), "href": page_path(context)},
                 "role": cat.label(r) if (r := cat.iri(ra, _p("role"))) else None,
                 "assignment": {"iri": ra, "label": cat.label(ra), "href": page_path(ra)},
             }

@@ -169,10 +169,7 @@ def _entity_analysis(data: dict[str, Any], when: date) -> dict[str, Any] | None:
             "summary": analysis.network_summary(g),
         }
     if data["page_type"] == "board":
-        unlinked = [
-            r for r in analysis.unlinked_members(cat, when) if r["board"]["iri"] == data["iri"]
-        ]
-        return {"unlinked": unlinked}
+        return {"unlinked": analysis.unlinked_members(cat, when, board=data["iri"])}
     return None
 
 

@@ -37,19 +37,7 @@ _FILTER = {"body": "body", "board": "board", "provision": "provision", "area": "
 def timeline(cat: Catalog, page: Json, as_at: date) -> Json:
     """The events of the page's subject, earliest first, with the picture's geometry."""
     iri, kind = page["iri"], page["page_type"]
-    events: list[Json] = []
-    if kind in _FILTER:
-        # an area's timeline is its own history: what its local documents state, and
-        # its councils, forces, boards and derived roles, counted (hundreds in London)
-        # as /changes counts them nationally; the national law that extends to it is
-        # on /changes?area=. A body's or board's own facts are few, and listed.
-        area = kind == "area"
-        q = ChangeQuery(_ALL_TIME, count_per_area=area, **{_FILTER[kind]: iri})
-        result = changes(cat, q)
-        events += _listed(result, local_only=area)
-        events += [_counted(row) for row in result["per_area"]["summary"]]
-    elif kind == "document":
-        events += _of_document(cat, iri)
+    events = list(_recorded(cat, iri, kind))
     if kind == "provision":
         events += [_effect(r) for r in page.get("effects", []) if r["sort"] is not None]
     if not any(e["item"] and e["item"]["iri"] == iri for e in events):
@@ -65,6 +53,37 @@ def timeline(cat: Catalog, page: Json, as_at: date) -> Json:
         "changes_href": changes_href,
         "page_type": kind,
     }
+
+
+#: Subjects whose recorded events are kept per catalog (about 2,000 have a timeline;
+#: a London area's takes tens of milliseconds to gather from every fact).
+RECORDED_KEPT = 4096
+
+
+def _recorded(cat: Catalog, iri: str, kind: str) -> list[Json]:
+    """The subject's events from the changes report over all time: the same at every
+    date the page is asked for, so kept per catalog (never changed by the caller)."""
+    cache: dict[tuple[str, str], list[Json]] = cat.__dict__.setdefault("_timelines", {})
+    key = (iri, kind)
+    if key in cache:
+        return cache[key]
+    events: list[Json] = []
+    if kind in _FILTER:
+        # an area's timeline is its own history: what its local documents state, and
+        # its councils, forces, boards and derived roles, counted (hundreds in London)
+        # as /changes counts them nationally; the national law that extends to it is
+        # on /changes?area=. A body's or board's own facts are few, and listed.
+        area = kind == "area"
+        q = ChangeQuery(_ALL_TIME, count_per_area=area, **{_FILTER[kind]: iri})
+        result = changes(cat, q)
+        events += _listed(result, local_only=area)
+        events += [_counted(row) for row in result["per_area"]["summary"]]
+    elif kind == "document":
+        events += _of_document(cat, iri)
+    if len(cache) >= RECORDED_KEPT:
+        cache.clear()
+    cache[key] = events
+    return events
 
 
 def _event(kind: str, bound: Bound, text: str, item: Json | None, possibly: bool) -> Json:
