@@ -281,8 +281,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--threads",
         type=int,
-        default=32,
-        help="HTTP threads (default 32: a request waiting on a long query holds one)",
+        default=48,
+        help="HTTP threads (default 48: a request waiting on a long query holds one)",
     )
     p.add_argument(
         "--store",

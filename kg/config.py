@@ -128,7 +128,7 @@ class Settings:
         worker_queue: requests that may wait for a worker of each pool (queries,
             validations); one more is answered 503 with ``Retry-After`` at once,
             or displaces a waiting request of a client that used more worker
-            time (default 8).
+            time (default 16).
         client_limit: requests one client (remote address) may have in each pool,
             running or waiting; one more is 503 with ``Retry-After`` (default 4).
         validation_workers: worker processes validating configurations for the
@@ -183,7 +183,7 @@ class Settings:
     endpoint_workers: int = 2
     long_query_after: float = 0.5
     long_queries: int = 2
-    worker_queue: int = 8
+    worker_queue: int = 16
     client_limit: int = 4
     validation_workers: int = 2
     validation_timeout: float = 30.0
