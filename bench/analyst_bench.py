@@ -22,6 +22,7 @@ Usage::
     python bench/analyst_bench.py --sizes real,100k --repeat 5 --out build/bench/analyst.md
     python bench/analyst_bench.py --sizes 100k --queries a03,a04 --virtuoso no
     python bench/analyst_bench.py --tree ../main-before     # kg serve of another checkout
+    python bench/analyst_bench.py --sizes 100k --dir bench/analyst/variants
 
 With ``--tree PATH`` the ``kg serve`` subprocess runs that checkout's code (``PYTHONPATH``
 and working directory PATH) on the stores that checkout builds (``PATH/build/store``, and
@@ -361,6 +362,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5, help="timed rounds (default 5)")
     parser.add_argument("--cap", type=float, default=10.0, help="stop a query after (s)")
     parser.add_argument("--queries", help="only queries whose name contains one of these")
+    parser.add_argument(
+        "--dir",
+        type=Path,
+        default=QUERY_DIR,
+        help="folder of .rq files (default bench/analyst; bench/analyst/variants has the "
+        "variants docs/endpoint.md compares)",
+    )
     parser.add_argument("--virtuoso", choices=["auto", "no"], default="auto")
     parser.add_argument("--workers", type=int, default=2, help="kg serve query workers")
     parser.add_argument(
@@ -373,7 +381,7 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [s for s in sizes if s not in ALL_SIZES]
     if unknown:
         parser.error(f"--sizes: unknown {', '.join(unknown)} (known: {', '.join(ALL_SIZES)})")
-    queries = analyst_queries(args.queries)
+    queries = analyst_queries(args.queries, args.dir)
     command = " ".join(["python bench/analyst_bench.py", *(argv or sys.argv[1:])])
     header = [
         "## Analyst queries",
