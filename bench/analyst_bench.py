@@ -22,7 +22,8 @@ Usage::
     python bench/analyst_bench.py --sizes real,100k --repeat 5 --out build/bench/analyst.md
     python bench/analyst_bench.py --sizes 100k --queries a03,a04 --virtuoso no
     python bench/analyst_bench.py --tree ../main-before     # kg serve of another checkout
-    python bench/analyst_bench.py --sizes 100k --dir bench/analyst/variants
+    python bench/analyst_bench.py --sizes 100k --queries a03,a14,v0,v1 \
+        --dir bench/analyst --dir bench/analyst/variants
 
 With ``--tree PATH`` the ``kg serve`` subprocess runs that checkout's code (``PYTHONPATH``
 and working directory PATH) on the stores that checkout builds (``PATH/build/store``, and
@@ -42,7 +43,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,11 +86,13 @@ class AnalystQuery:
         return any(word in body.upper().split() for word in ("DESCRIBE", "CONSTRUCT"))
 
 
-def analyst_queries(only: str | None = None, directory: Path = QUERY_DIR) -> list[AnalystQuery]:
-    """The queries of ``directory``, each with the shape its first comment line names;
+def analyst_queries(
+    only: str | None = None, directories: Sequence[Path] = (QUERY_DIR,)
+) -> list[AnalystQuery]:
+    """The queries of ``directories``, each with the shape its first comment line names;
     ``only``: comma-separated parts of names to keep."""
     queries = []
-    for path in sorted(directory.glob("*.rq")):
+    for path in [p for d in directories for p in sorted(d.glob("*.rq"))]:
         if only and not any(part in path.stem for part in only.split(",")):
             continue
         text = path.read_text(encoding="utf-8")
@@ -98,7 +101,7 @@ def analyst_queries(only: str | None = None, directory: Path = QUERY_DIR) -> lis
             raise SystemExit(f"{path}:1: the first line must say the shape ('# Shape: ...')")
         queries.append(AnalystQuery(path.stem, first.removeprefix("# Shape:").strip(), text))
     if not queries:
-        raise SystemExit(f"no query in {directory} matches {only!r}")
+        raise SystemExit(f"no query in {', '.join(map(str, directories))} matches {only!r}")
     return queries
 
 
@@ -161,6 +164,8 @@ def http_way(url: str, cap: float) -> Callable[[AnalystQuery], Run]:
             return Run(ms=ms, stopped=True)
         if status != 200:
             return Run(error=f"HTTP {status}: {body.decode('utf-8', 'replace')[:80]}")
+        if "x-kg-truncated" in headers:  # cut at a limit: not the whole answer
+            return Run(error=f"cut ({headers['x-kg-truncated']})")
         # Virtuoso's "anytime" answer: the rows found when its time limit struck
         if "x-sql-state" in headers:
             return Run(ms=ms, stopped=True, rows=count_http(body, query.graph))
@@ -365,9 +370,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--dir",
         type=Path,
-        default=QUERY_DIR,
-        help="folder of .rq files (default bench/analyst; bench/analyst/variants has the "
-        "variants docs/endpoint.md compares)",
+        action="append",
+        help="folder of .rq files, may be repeated (default bench/analyst; "
+        "bench/analyst/variants has the variants docs/endpoint.md compares)",
     )
     parser.add_argument("--virtuoso", choices=["auto", "no"], default="auto")
     parser.add_argument("--workers", type=int, default=2, help="kg serve query workers")
@@ -381,7 +386,7 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [s for s in sizes if s not in ALL_SIZES]
     if unknown:
         parser.error(f"--sizes: unknown {', '.join(unknown)} (known: {', '.join(ALL_SIZES)})")
-    queries = analyst_queries(args.queries, args.dir)
+    queries = analyst_queries(args.queries, args.dir or [QUERY_DIR])
     command = " ".join(["python bench/analyst_bench.py", *(argv or sys.argv[1:])])
     header = [
         "## Analyst queries",

@@ -333,6 +333,7 @@ def kg_serve(
         KG_QUERY_TIMEOUT=str(cap),
         KG_ENDPOINT_WORKERS=str(workers),
         KG_MAX_RESULT_ROWS="1000000",
+        KG_MAX_RESULT_BYTES=str(1 << 30),  # whole answers: the bench compares them
     )
     started = time.perf_counter()
     process = subprocess.Popen(
