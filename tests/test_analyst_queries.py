@@ -7,10 +7,12 @@ query with no answer would measure nothing. No timing here: the speed is the ben
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pyoxigraph as ox
 import pytest
 
-from bench.analyst_bench import QUERY_DIR, AnalystQuery, analyst_queries
+from bench.analyst_bench import QUERY_DIR, AnalystQuery, analyst_queries, main
 from kg.config import Settings
 from kg.store import open_store
 
@@ -63,3 +65,22 @@ def test_not_exists_and_minus_variants_agree(memory_store: ox.Store) -> None:
     not_exists = answer(memory_store, by_name["a03-gap-not-exists-group"])
     minus = answer(memory_store, by_name["a04-gap-minus-group"])
     assert sorted(str(r["la"]) for r in not_exists) == sorted(str(r["la"]) for r in minus)
+
+
+def test_a_query_without_its_shape_line_is_named(tmp_path: Path) -> None:
+    (tmp_path / "x1-plain.rq").write_text("SELECT * WHERE { ?s ?p ?o }\n", encoding="utf-8")
+    with pytest.raises(SystemExit, match=r"x1-plain\.rq:1: the first line must say the shape"):
+        analyst_queries(directories=[tmp_path])
+
+
+def test_a_subset_that_matches_nothing_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "x1-a.rq").write_text("# Shape: a\nASK {}\n", encoding="utf-8")
+    assert [q.name for q in analyst_queries("x1", [tmp_path])] == ["x1-a"]
+    with pytest.raises(SystemExit, match="no query in .* matches 'zz'"):
+        analyst_queries("zz", [tmp_path])
+
+
+def test_unknown_size_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--sizes", "real,2m"])
+    assert "--sizes: unknown 2m (known: real, 10k, 100k, 1m)" in capsys.readouterr().err
