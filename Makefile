@@ -6,6 +6,9 @@
 #   make assets npm ci, then copy the web UI's front-end assets into webui/static/vendor/
 #   make screenshots  refresh the README screenshots of the web UI (docs/img/)
 #   make bench  SPARQL endpoint benchmark on generated national-scale data (minutes)
+#   make analyst  the analyst queries (bench/analyst/) on pyoxigraph, kg serve and Virtuoso,
+#               real build, 100k and 1M quads (about half an hour; ANALYST_TREE=../other
+#               runs the kg serve of another checkout, for before and after)
 #   make scale  build, cold start, area pages and queries, before and after the geography (minutes)
 #   make load   load test: 50 clients for 30 s + 60 s, then a 40 s flood of 60 clients
 #               looping runaway queries, against kg serve (about three minutes)
@@ -17,7 +20,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run build test lint format clean install assets screenshots bench scale load docs
+.PHONY: run build test lint format clean install assets screenshots bench analyst scale load docs
 
 # (Re)install only when pyproject.toml is newer than the stamp.
 $(STAMP): pyproject.toml
@@ -73,6 +76,17 @@ test: build assets
 # installed, Virtuoso. Not part of `make test`.
 bench: build
 	$(BIN)/python bench/endpoint_bench.py --out build/bench/report.md
+
+# Analyst-query benchmark (bench/analyst_bench.py; docs/endpoint.md "Analyst queries"):
+# the naive queries of bench/analyst/ interleaved on in-process pyoxigraph, kg serve over
+# HTTP and Virtuoso over HTTP, at the real build, 100k and 1M quads; targets: kg serve
+# faster than Virtuoso on every query, none over 1 s at 1M. Not part of `make test`.
+ANALYST_TREE ?= .
+ANALYST_ARGS ?= --sizes real,100k,1m --repeat 5
+
+analyst: build
+	$(BIN)/python bench/analyst_bench.py $(ANALYST_ARGS) --tree $(ANALYST_TREE) \
+		--out build/bench/analyst.md
 
 # Scale benchmark (bench/scale_bench.py; docs/performance.md): this working tree against
 # the commit before the geography and derived arrangements (SCALE_BEFORE, checked out

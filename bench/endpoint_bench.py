@@ -43,6 +43,7 @@ import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
@@ -53,6 +54,9 @@ import pyoxigraph as ox  # noqa: E402
 from bench.generate import generate  # noqa: E402
 from kg.config import Settings  # noqa: E402
 from kg.query import bind_values, load_query, resolve_bindings  # noqa: E402
+
+if TYPE_CHECKING:
+    from tests.endpoint.virtuoso import Virtuoso
 
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
 ACCEPT_JSON = "application/sparql-results+json"
@@ -149,13 +153,20 @@ for line in sys.stdin:
     times = []
     for _ in range(job["repeat"]):
         started = time.perf_counter()
-        store.query(job["query"]).serialize(  # the default graph: distinct triples
-            format=ox.QueryResultsFormat.JSON
-        )
+        result = store.query(job["query"])  # the default graph: distinct triples
+        if isinstance(result, ox.QueryTriples):  # DESCRIBE, CONSTRUCT
+            out = result.serialize(format=ox.RdfFormat.N_TRIPLES)
+        else:
+            out = result.serialize(format=ox.QueryResultsFormat.JSON)
         times.append((time.perf_counter() - started) * 1000)
         if times[-1] > job["cap_ms"]:
             break
-    print(json.dumps({"times": times}), flush=True)
+    if isinstance(result, ox.QueryTriples):
+        rows = out.count(b"\n")
+    else:
+        answer = json.loads(out)
+        rows = len(answer["results"]["bindings"]) if "results" in answer else 1
+    print(json.dumps({"times": times, "rows": rows}), flush=True)
 """
 
 
@@ -165,6 +176,7 @@ class InProcess:
     def __init__(self, db: Path, mode: str) -> None:
         self.db, self.mode = db, mode
         self.process: subprocess.Popen[str] | None = None
+        self.rows: int | None = None  # rows (or triples) of the last answer
 
     def _start(self) -> None:
         self.process = subprocess.Popen(
@@ -198,6 +210,7 @@ class InProcess:
         if "times" not in result:
             self.close()
             return Stats(error=f"> {cap:g} s")
+        self.rows = result.get("rows")
         times = result["times"]
         if times and times[0] > cap * 1000:
             return Stats(error=f"> {cap:g} s")
@@ -221,7 +234,7 @@ class Client:
         self.path = parts.path
         self.conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
 
-    def query(self, text: str) -> tuple[int, bytes, dict[str, str]]:
+    def query(self, text: str, accept: str = ACCEPT_JSON) -> tuple[int, bytes, dict[str, str]]:
         body = urllib.parse.urlencode({"query": text}).encode()
         for attempt in (1, 2):
             try:
@@ -231,7 +244,7 @@ class Client:
                     body=body,
                     headers={
                         "Content-Type": "application/x-www-form-urlencoded",
-                        "Accept": ACCEPT_JSON,
+                        "Accept": accept,
                     },
                 )
                 response = self.conn.getresponse()
@@ -307,23 +320,26 @@ def http_concurrent(
 
 @contextlib.contextmanager
 def kg_serve(
-    store: Path, mode: str, cap: float, workers: int
+    store: Path, mode: str, cap: float, workers: int, tree: Path = REPO
 ) -> Iterator[tuple[str, subprocess.Popen]]:
+    """``kg serve`` of the checkout ``tree`` (its code, queries and settings) on ``store``."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
     env.update(
-        KG_HOME=str(REPO),
+        PYTHONPATH=str(tree),
+        KG_HOME=str(tree),
         KG_STORE_DIR=str(store),
         KG_STORE_MODE=mode,
         KG_QUERY_TIMEOUT=str(cap),
         KG_ENDPOINT_WORKERS=str(workers),
         KG_MAX_RESULT_ROWS="1000000",
+        KG_MAX_RESULT_BYTES=str(1 << 30),  # whole answers: the bench compares them
     )
     started = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "-m", "kg", "serve", "--port", str(port), "--threads", "16"],
         env=env,
-        cwd=REPO,
+        cwd=tree,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -386,17 +402,15 @@ def process_memory(pid: int) -> dict[str, int]:
 # ------------------------------------------------------------------ Virtuoso
 
 
-def virtuoso_bench(
-    store_dir: Path, queries: dict[str, str], repeat: int, cap: float, quads: int
-) -> dict:
-    from tests.endpoint.virtuoso import DBA_PASSWORD, DBA_USER, Virtuoso, find_virtuoso
+@contextlib.contextmanager
+def loaded_virtuoso(store_dir: Path, cap: float, quads: int, out: dict) -> Iterator[Virtuoso]:
+    """A throw-away Virtuoso holding the named graphs of ``store_dir`` (``kg push``),
+    restarted once; ``out`` gets ``load_s`` and ``cold_start_s``. Yields the server."""
+    from tests.endpoint.virtuoso import DBA_PASSWORD, DBA_USER, Virtuoso
 
-    if not find_virtuoso():
-        return {"error": "not installed"}
     workdir = Path(tempfile.mkdtemp(prefix="kg-bench-virtuoso-"))
     buffers = max(20_000, min(250_000, quads // 4))
     server = Virtuoso(workdir, buffers=buffers, max_seconds=int(cap) + 1)
-    out: dict = {}
     try:
         server.start()
         env = {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
@@ -419,20 +433,39 @@ def virtuoso_bench(
         server.start()
         first_answer(server.sparql_url, server.process)
         out["cold_start_s"] = time.perf_counter() - started
-        out["queries"] = {}
-        for name, text in queries.items():
-            out["queries"][name] = http_sequential(server.sparql_url, text, repeat, cap)
-        runnable = {n: q for n, q in queries.items() if not out["queries"][n].error}
-        out["concurrent"], out["throughput"] = http_concurrent(
-            server.sparql_url, runnable, max(1, repeat // 4), 8, cap
-        )
-        out["peak_kb"] = server.peak_memory_kb()
-    except (RuntimeError, subprocess.CalledProcessError) as e:
-        out["error"] = str(e)
+        yield server
     finally:
         server.stop()
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def virtuoso_bench(
+    store_dir: Path, queries: dict[str, str], repeat: int, cap: float, quads: int
+) -> dict:
+    from tests.endpoint.virtuoso import find_virtuoso
+
+    if not find_virtuoso():
+        return {"error": "not installed"}
+    out: dict = {}
+    try:
+        with loaded_virtuoso(store_dir, cap, quads, out) as server:
+            run_virtuoso_queries(server, queries, repeat, cap, out)
+    except (RuntimeError, subprocess.CalledProcessError) as e:
+        out["error"] = str(e)
     return out
+
+
+def run_virtuoso_queries(
+    server: Virtuoso, queries: dict[str, str], repeat: int, cap: float, out: dict
+) -> None:
+    out["queries"] = {}
+    for name, text in queries.items():
+        out["queries"][name] = http_sequential(server.sparql_url, text, repeat, cap)
+    runnable = {n: q for n, q in queries.items() if not out["queries"][n].error}
+    out["concurrent"], out["throughput"] = http_concurrent(
+        server.sparql_url, runnable, max(1, repeat // 4), 8, cap
+    )
+    out["peak_kb"] = server.peak_memory_kb()
 
 
 # ---------------------------------------------------------------------- main
