@@ -44,17 +44,19 @@ def _examples() -> list[dict[str, str]]:
 def _report(sources: list[tuple[str, bytes]], when: date | None) -> dict[str, Any]:
     """The report's data: from a validation worker under ``kg serve``, else in-process."""
     pool = current_app.config.get("KG_VALIDATION_POOL")
+    settings = current_app.extensions["kg"].settings
+    # the frame comes from the store this app serves, not from the environment
+    store_dir = str(settings.store_dir)
     if pool is not None:
         from kg.endpoint.workers import ValidationJob
 
-        settings = current_app.extensions["kg"].settings
-        job = ValidationJob(tuple(sources), when)
+        job = ValidationJob(tuple(sources), when, store_dir)
         client = request.remote_addr or "unknown"
         return pool.run(job, settings.validation_timeout, client=client)
     from kg.validation import validate
     from kg.validation.report import report_view
 
-    return report_view(validate(sources, as_at=when))
+    return report_view(validate(sources, as_at=when, store_dir=store_dir))
 
 
 @bp.route("/validate", methods=["GET", "POST"], defaults={"fmt": None})

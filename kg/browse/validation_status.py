@@ -71,7 +71,7 @@ def _area_status(
         try:
             from kg.validation import validate
 
-            report = validate([path], as_at=as_at)
+            report = validate([path], as_at=as_at, store_dir=settings.store_dir)
         except (KGError, ImportError) as e:
             entry.update(ok=None, summary=f"could not be validated: {e}")
         else:

@@ -71,6 +71,7 @@ class ValidationJob:
 
     sources: tuple[tuple[str, bytes], ...]
     as_at: date | None = None
+    store_dir: str | None = None  # where the area's frame is read (the server's store)
 
 
 # ------------------------------------------------------------------ execution
@@ -235,7 +236,10 @@ def _validate(job: ValidationJob) -> tuple[str, Any]:
     from kg.validation.report import report_view
 
     try:
-        return ("ok", report_view(validate(list(job.sources), as_at=job.as_at)))
+        return (
+            "ok",
+            report_view(validate(list(job.sources), as_at=job.as_at, store_dir=job.store_dir)),
+        )
     except KGError as e:  # the user's input: rebuilt with its place in the web process
         where = (e.file, e.line, e.column, e.field)
         return ("input", (type(e).__module__, type(e).__name__, e.message, *where))

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from pathlib import Path
 
+from kg.validation.frame import default_frame
 from kg.validation.inputs import ConfigurationError, Limits
 from kg.validation.report import Finding, Provision, ValidationReport
 from kg.validation.validator import Source, Validator, default_validator
@@ -30,7 +32,12 @@ __all__ = [
 ]
 
 
-def validate(sources: Iterable[Source], *, as_at: date | None = None) -> ValidationReport:
+def validate(
+    sources: Iterable[Source],
+    *,
+    as_at: date | None = None,
+    store_dir: str | Path | None = None,
+) -> ValidationReport:
     """Validate one configuration, given as one or more files, as at a date.
 
     Args:
@@ -41,10 +48,18 @@ def validate(sources: Iterable[Source], *, as_at: date | None = None) -> Validat
             configuration's own date, else today.
 
     The statutory frame of the configuration's area is read from the built store
-    (``KG_STORE_DIR``, else ``build/store``); without one, a note says it was not
-    compared.
+    (``store_dir``: the server's own, else ``KG_STORE_DIR``, else ``build/store``);
+    without one, a note says it was not compared.
 
     Raises:
         ConfigurationError: an input cannot be read or used (exit code 2).
     """
-    return default_validator().validate(sources, as_at=as_at)
+    validator = default_validator()
+    if store_dir is not None:  # the shapes and reference loaded once; another frame
+        validator = Validator(
+            reference=validator.reference,
+            shapes=validator.shapes,
+            limits=validator.limits,
+            frame=default_frame(store_dir),
+        )
+    return validator.validate(sources, as_at=as_at)

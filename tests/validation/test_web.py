@@ -20,10 +20,10 @@ CUMBRIA = REPO / "examples" / "cumbria-2017.yaml"
 
 
 @pytest.fixture
-def client(frame_store: Path, monkeypatch: pytest.MonkeyPatch) -> FlaskClient:
-    # the page validates in this process here (kg serve uses workers): the frame is read
-    # from KG_STORE_DIR, as `kg validate` reads it
-    monkeypatch.setenv("KG_STORE_DIR", str(frame_store))
+def client(frame_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> FlaskClient:
+    # the page validates in this process here (kg serve uses workers); the frame is read
+    # from the store the app serves, whatever KG_STORE_DIR says
+    monkeypatch.setenv("KG_STORE_DIR", str(tmp_path / "no-store-here"))
     settings = Settings.for_home(REPO, store_dir=frame_store)
     return create_app({"KG_SETTINGS": settings, "TESTING": True}).test_client()
 
