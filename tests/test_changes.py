@@ -15,6 +15,7 @@ from kg.browse.catalog import Catalog, CatalogCache
 from kg.changes import Certainty, Change, Window, changes, parse_query
 from kg.changes.facts import facts
 from kg.changes.formats import render
+from kg.changes.report import _count_sentence
 from kg.changes.sentences import plural
 from kg.changes.window import occurrence
 from kg.config import Settings
@@ -75,6 +76,27 @@ def test_plural_makes_the_noun_plural_not_the_qualifier() -> None:
     assert plural("Local Safeguarding Children Board (Wales)") == (
         "Local Safeguarding Children Boards (Wales)"
     )
+
+
+@pytest.mark.parametrize(
+    ("count", "expected"),
+    [
+        (1, "1 council (geography) possibly ended in this period: it ended by a day"),
+        (3, "3 councils (geography) possibly ended in this period: they ended by a day"),
+    ],
+)
+def test_a_count_of_one_is_it_not_they(count: int, expected: str) -> None:
+    row = {
+        "count": count,
+        "what": "council",
+        "change": "ended",
+        "first": "2019-03-01",
+        "last": "2019-04-30",
+        "origin": "geography",
+        "certainty": "possibly",
+        "known_side": "latest",
+    }
+    assert _count_sentence(row).startswith(expected)
 
 
 # ------------------------------------------------------------- on the real data

@@ -319,15 +319,19 @@ def _count_sentence(row: Json) -> str:
     who = f"{n} {what} ({row['origin']})"
     if row["certainty"] == "certain":
         return f"{who} {verb}, {span}."
+    # one of them is "it", with "its" date
+    they, them, dated = (
+        ("they", "them", "their dates are") if n != 1 else ("it", "it", "its date is")
+    )
     if row["certainty"] == "possibly" and row["known_side"] == "both":
-        return f"{who} possibly {verb} in this period: their dates are known only {span}."
+        return f"{who} possibly {verb} in this period: {dated} known only {span}."
     day = span.removeprefix("on ").replace("between", "a day between", 1)
     if row["known_side"] == "latest":
-        known = f"they {verb} by {day}"
+        known = f"{they} {verb} by {day}"
     elif verb == "ended":
-        known = f"the sources confirm them only until {day}"
+        known = f"the sources confirm {them} only until {day}"
     else:
-        known = f"they began on or after {day}"
+        known = f"{they} began on or after {day}"
     if row["certainty"] == "possibly":
         return f"{who} possibly {verb} in this period: {known}."
     done = "begun" if verb == "began" else "ended"
