@@ -5,6 +5,7 @@ store symlink pointing to another version) is validated afresh."""
 from __future__ import annotations
 
 import os
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -30,7 +31,7 @@ def test_example_validations_are_cached_per_build(real_store: Settings, tmp_path
     assert (cache.cache_info().hits, cache.cache_info().misses) == (1, 1)  # not validated again
 
     rebuilt = tmp_path / "store.v-next"  # what kg build publishes: the link moves
-    rebuilt.mkdir()
+    shutil.copytree(current, rebuilt)  # the same data, so the same report (frame included)
     link.unlink()
     link.symlink_to(rebuilt)
     assert validation_status.area_status(settings, AREA, DAY) == first
