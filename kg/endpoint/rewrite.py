@@ -40,8 +40,9 @@ NOT_EXISTS_TO_MINUS = "not-exists-to-minus"
 FILTER_TO_VALUES = "filter-to-values"
 VALUES_FIRST = "values-first"
 PATH_FIRST = "path-first"
+PATTERNS_FIRST = "patterns-first"
 #: The order the header lists them in.
-REWRITES = (NOT_EXISTS_TO_MINUS, FILTER_TO_VALUES, VALUES_FIRST, PATH_FIRST)
+REWRITES = (NOT_EXISTS_TO_MINUS, FILTER_TO_VALUES, VALUES_FIRST, PATH_FIRST, PATTERNS_FIRST)
 
 _GROUP_KEYWORDS = frozenset(
     {"FILTER", "OPTIONAL", "MINUS", "GRAPH", "SERVICE", "BIND", "VALUES", "UNION"}
@@ -168,7 +169,7 @@ class _Values(_Element):
 
 @dataclass
 class _Bind(_Element):
-    pass
+    target: str | None = None  # BIND(... AS ?target)
 
 
 @dataclass
@@ -200,12 +201,14 @@ class _Group(_Element):
     first: list[str] = field(default_factory=list)  # printed first (VALUES, paths)
     last: list[str] = field(default_factory=list)  # printed last (MINUS)
     dropped: set[int] = field(default_factory=set)  # ids of elements not printed
+    before: dict[int, list[str]] = field(default_factory=dict)  # printed before an element
 
     def render(self, src: str) -> str:
         if not self.dirty and not any(_element_dirty(e) for e in self.elements):
             return src[self.start : self.end]
         parts = list(self.first)
         for e in self.elements:
+            parts += self.before.get(id(e), [])
             if id(e) not in self.dropped:
                 parts.append(_render(e, src))
         parts += self.last
@@ -393,7 +396,12 @@ class _Reader:
         if word == "BIND":
             self.pos += 1
             body = self.balanced()
-            return _Bind(tok.start, body[-1].end, {v for t in body if (v := _var(t))})
+            bind = _Bind(tok.start, body[-1].end, {v for t in body if (v := _var(t))})
+            if len(body) >= 4 and body[-3].upper == "AS" and body[-2].kind == "var":
+                bind.target = body[-2].value[1:]
+            else:
+                raise _NotReadError("BIND without AS ?var")
+            return bind
         if word == "VALUES":
             return self.values()
         if word == "SERVICE":
@@ -796,6 +804,72 @@ def _path_first(group: _Group, bound: set[str], src: str, report: _Report) -> No
             report.add(PATH_FIRST)
 
 
+def _patterns_first(group: _Group, src: str, report: _Report) -> None:
+    """A triples block written after an OPTIONAL, BIND or MINUS moves before the
+    first of them, when that provably keeps every answer.
+
+    Oxigraph evaluates the patterns after an OPTIONAL or BIND on their own and
+    joins afterwards (docs/endpoint.md: three labels after an OPTIONAL made a cross
+    product, 750 ms; moved before it, 2.5 ms). Moving a block T left past one
+    element, with X the joined elements before that element:
+
+    * past a join (patterns, a group, UNION, VALUES): joins commute;
+    * past ``OPTIONAL { B }``: (X ⟕ B) ⋈ T = (X ⋈ T) ⟕ B when every variable B
+      mentions (its FILTERs included) that T also has is certainly bound in X: T
+      then cannot clash with what B binds, nor B's FILTER see T's values;
+    * past ``BIND(e AS ?z)``: when ?z is not in T and every variable of e that T
+      has is certainly bound in X;
+    * past ``MINUS { D }``: when every variable of D that T has is certainly bound
+      in X (the rows it removes share the same variables either way);
+    * never past a subquery or anything else read only as text, and never a block
+      with blank node labels (placed next to another block it would join its BGP).
+    """
+    elements = group.elements
+    prefix = _joins_prefix(group)
+    if len(prefix) == len(elements):
+        return
+    stop = elements[len(prefix)]  # printed before this element
+    certain: set[str] = set()
+    for x in prefix:
+        certain |= _certain(x)
+    passed: list[tuple[_Element, set[str]]] = []  # non-joins, with certain(X) before them
+    for e in elements[len(prefix) :]:
+        if isinstance(e, _Opaque):
+            return
+        if isinstance(e, _Triples) and id(e) not in group.dropped:
+            blocked = any(t.kind == "bnode" for t in _block_tokens(e)) or e.triples is None
+            if not blocked and all(_commutes(x, before, e.vars) for x, before in passed):
+                group.before.setdefault(id(stop), []).append(_render(e, src))
+                group.dropped.add(id(e))
+                group.dirty = True
+                certain |= e.vars
+                # the non-joins already passed now see T's variables as bound
+                passed = [(x, before | e.vars) for x, before in passed]
+                report.add(PATTERNS_FIRST)
+                continue
+        if isinstance(e, _Bind | _Opaque) or (
+            isinstance(e, _Wrapped) and e.keyword in ("OPTIONAL", "MINUS")
+        ):
+            passed.append((e, set(certain)))
+        else:
+            certain |= _certain(e)
+
+
+def _commutes(e: _Element, certain: set[str], moved: set[str]) -> bool:
+    """Whether joining patterns of variables ``moved`` commutes with ``e`` when
+    ``certain`` are bound in every row ``e`` sees (see :func:`_patterns_first`)."""
+    if isinstance(e, _Bind):
+        target = e.vars  # every variable mentioned, the target included
+        return (target & moved) <= certain and not (_bind_target(e) & moved)
+    if isinstance(e, _Wrapped) and e.keyword in ("OPTIONAL", "MINUS"):
+        return (e.vars & moved) <= certain
+    return False
+
+
+def _bind_target(e: _Bind) -> set[str]:
+    return {e.target} if e.target else set()
+
+
 def _block_tokens(e: _Triples) -> Iterator[_Tok]:
     for t in e.triples or []:
         yield t.subject
@@ -887,6 +961,7 @@ def _rewrite(text: str, deadline: float) -> Rewritten:
         _not_exists_to_minus(g, text, report)
         bound = _hoist_values(g, text, report)
         _path_first(g, bound, text, report)
+        _patterns_first(g, text, report)
     if not report.applied:
         return Rewritten(text, declined=tuple(dict.fromkeys(report.declined)))
     end = trailing.start if trailing is not None else where.end

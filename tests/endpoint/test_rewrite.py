@@ -25,6 +25,7 @@ from kg.endpoint.rewrite import (
     FILTER_TO_VALUES,
     NOT_EXISTS_TO_MINUS,
     PATH_FIRST,
+    PATTERNS_FIRST,
     VALUES_FIRST,
     rewrite,
 )
@@ -111,7 +112,9 @@ def surroundings(draw: st.DrawFn) -> list[str]:
                 [
                     "OPTIONAL { ?a :p1 ?c . }",
                     "OPTIONAL { ?b :p0 ?x . }",
+                    "OPTIONAL { ?a :p2 ?x FILTER(?c != ?x) }",
                     "BIND(:n1 AS ?c)",
+                    "BIND(COALESCE(?b, :n0) AS ?e)",
                     "{ ?a :p0 ?b . } UNION { ?a :p1 ?c . }",
                     "VALUES ?a { :n0 :n1 }",
                     "VALUES (?a ?b) { (:n0 UNDEF) (:n1 :n2) }",
@@ -211,6 +214,32 @@ def trailing_values_queries(draw: st.DrawFn) -> str:
 
 
 @st.composite
+def patterns_queries(draw: st.DrawFn) -> str:
+    """Patterns written after an OPTIONAL, BIND or MINUS."""
+    head = [_pattern(draw, OUTER_VARS) for _ in range(draw(st.integers(0, 2)))]
+    middle = draw(
+        st.lists(
+            st.sampled_from(
+                [
+                    "OPTIONAL { ?a :p1 ?c . }",
+                    "OPTIONAL { ?b :p0 ?x . }",
+                    "OPTIONAL { ?a :p2 ?x FILTER(?c != ?x) }",
+                    "BIND(:n1 AS ?c)",
+                    "BIND(COALESCE(?b, :n0) AS ?e)",
+                    "MINUS { ?a :p2 ?c . }",
+                    "?a :p0 ?b .",
+                ]
+            ),
+            min_size=1,
+            max_size=3,
+        )
+    )
+    tail = [_pattern(draw, [*OUTER_VARS, "?x"]) for _ in range(draw(st.integers(1, 2)))]
+    form = draw(st.sampled_from(["SELECT * WHERE {{ {} }}", "SELECT ?a ?c WHERE {{ {} }}"]))
+    return PREFIX + form.format(" ".join([*head, *middle, *tail]))
+
+
+@st.composite
 def mixed_queries(draw: st.DrawFn) -> str:
     shapes = draw(st.lists(st.sampled_from([not_exists(), equality(), path()]), max_size=3))
     return _query(draw, [*draw(surroundings()), *(draw(s) for s in shapes)])
@@ -244,6 +273,12 @@ def test_values_first_keeps_every_answer(store: ox.Store, query: str) -> None:
 
 
 @SETTINGS
+@given(store=datasets(), query=patterns_queries())
+def test_patterns_first_keeps_every_answer(store: ox.Store, query: str) -> None:
+    _same_answers(store, query)
+
+
+@SETTINGS
 @given(store=datasets(), query=mixed_queries())
 def test_rewrites_together_keep_every_answer(store: ox.Store, query: str) -> None:
     _same_answers(store, query)
@@ -256,6 +291,7 @@ def test_rewrites_together_keep_every_answer(store: ox.Store, query: str) -> Non
         (equality_queries, FILTER_TO_VALUES),
         (path_queries, PATH_FIRST),
         (trailing_values_queries, VALUES_FIRST),
+        (patterns_queries, PATTERNS_FIRST),
     ],
 )
 def test_the_generators_reach_each_rewrite(strategy: Any, name: str) -> None:
@@ -271,6 +307,16 @@ def test_the_generators_reach_each_rewrite(strategy: Any, name: str) -> None:
 # ----------------------------------------------------------------- examples
 
 APPLIES = [
+    (
+        "SELECT * WHERE { ?d :p0 ?k . OPTIONAL { ?d :p1 ?o } ?d :p2 ?l . ?k :p2 ?m }",
+        {PATTERNS_FIRST: 1},
+        "{ ?d :p0 ?k . ?d :p2 ?l . ?k :p2 ?m . OPTIONAL { ?d :p1 ?o } }",
+    ),
+    (
+        "SELECT * WHERE { ?d :p0 ?k . BIND(STR(?d) AS ?s) ?d :p2 ?l }",
+        {PATTERNS_FIRST: 1},
+        "{ ?d :p0 ?k . ?d :p2 ?l . BIND(STR(?d) AS ?s) }",
+    ),
     (
         "SELECT ?d WHERE { ?d :p0 ?k . FILTER NOT EXISTS { ?d :p1 ?o . ?o :p2 ?l } }",
         {NOT_EXISTS_TO_MINUS: 1},
@@ -380,6 +426,15 @@ LEFT_ALONE = [
     ("SELECT ?d WHERE { ?d :p1* :n0 . ?d :p0 ?k }", None),
     # a path after an OPTIONAL may not be moved before it
     ("SELECT ?d WHERE { ?d :p0 ?k OPTIONAL { ?k :p1 ?d2 } ?d2 :p1* :n0 }", None),
+    # a pattern sharing with an OPTIONAL a variable the rows before may leave unbound
+    ("SELECT * WHERE { ?d :p0 ?k . OPTIONAL { ?d :p1 ?o } ?o :p2 ?l }", None),
+    # ... or whose FILTER reads it
+    ("SELECT * WHERE { ?d :p0 ?k . OPTIONAL { ?d :p1 ?o FILTER(?l != ?o) } ?d :p2 ?l }", None),
+    # a pattern with the variable a BIND sets, or one its expression reads
+    ("SELECT * WHERE { ?d :p0 ?k . BIND(:n1 AS ?s) ?d :p2 ?s }", None),
+    ("SELECT * WHERE { ?d :p0 ?k . BIND(STR(?l) AS ?s) ?d :p2 ?l }", None),
+    # past a subquery
+    ("SELECT * WHERE { ?d :p0 ?k . { SELECT ?k WHERE { ?k :p1 ?z } } ?d :p2 ?l }", None),
     # what this module does not read
     ("SELECT * WHERE { ?s ?p }", None),
     ("DESCRIBE :n1", None),
@@ -453,5 +508,6 @@ def test_shipped_queries_and_slow_shapes_answer_the_same_rewritten(real_store: A
     assert len(queries) >= 19
     applied = 0
     for query in [*queries, *_slow_shapes()]:
-        applied += _same_answers(store, query).changed
+        if rewrite(query).changed:  # (GROUP_CONCAT's order varies from run to run)
+            applied += _same_answers(store, query).changed
     assert applied >= len(_slow_shapes())
