@@ -155,3 +155,39 @@ def test_a_runaway_of_no_known_shape_gets_the_general_advice(server: Server) -> 
     assert body.decode("utf-8").strip() == (
         f"the query was stopped after 2 s, the time limit; {GENERAL_ADVICE}"
     )
+
+
+# ------------------------------------------------------------ with the rewriter
+
+
+def test_the_advice_says_why_a_not_exists_could_not_be_rewritten() -> None:
+    from kg.endpoint.rewrite import rewrite
+
+    query = PREFIXES + (
+        "SELECT ?d WHERE { ?d a sg:Duty OPTIONAL { ?d sg:owedTo ?x } "
+        "FILTER NOT EXISTS { ?x sg:bearer ?b . ?b a sg:Body } }"
+    )
+    rewritten = rewrite(query)
+    assert not rewritten.changed
+    advice = timeout_advice(rewritten.text, rewritten)
+    assert "write MINUS" in advice  # still the sender's to do...
+    assert (
+        "Not rewritten: NOT EXISTS over a group whose shared variable ?x may be unbound: "
+        "could not be turned into MINUS; bind ?x outside OPTIONAL"
+    ) in advice  # ...and why the endpoint did not
+
+
+def test_the_advice_does_not_ask_for_what_was_rewritten() -> None:
+    from kg.endpoint.rewrite import rewrite
+
+    query = PREFIXES + (
+        "SELECT ?d WHERE { ?d a sg:Duty ; rdfs:label ?l . "
+        "?d sg:partOf* sgd:children-act-2004 FILTER NOT EXISTS { ?d sg:bearer ?b . ?b a sg:Body } }"
+    )
+    rewritten = rewrite(query)
+    assert dict(rewritten.applied) == {"not-exists-to-minus": 1, "path-first": 1}
+    advice = timeout_advice(rewritten.text, rewritten)
+    assert "write MINUS" not in advice and "BIND(" not in advice
+    assert advice.endswith(
+        "Rewritten automatically before it ran: not-exists-to-minus=1, path-first=1."
+    )
