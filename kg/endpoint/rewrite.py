@@ -758,12 +758,14 @@ def _hoist_values(group: _Group, src: str, report: _Report) -> set[str]:
             continue
         if not e.undef:
             bound |= set(e.names)
-        if all(isinstance(x, _Values) or id(x) in group.dropped for x in group.elements[:i]):
-            continue  # already first
+        already = all(isinstance(x, _Values) or id(x) in group.dropped for x in group.elements[:i])
+        # printed first even when already first, so that the paths put first come after
+        # it; a rewrite only when it moved (a group left clean is printed as written)
         group.first.insert(0, src[e.start : e.end])
         group.dropped.add(id(e))
-        group.dirty = True
-        report.add(VALUES_FIRST)
+        if not already:
+            group.dirty = True
+            report.add(VALUES_FIRST)
     return bound
 
 

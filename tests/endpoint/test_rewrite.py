@@ -308,6 +308,17 @@ def test_the_generators_reach_each_rewrite(strategy: Any, name: str) -> None:
 
 APPLIES = [
     (
+        # a path whose end a VALUES binds goes after that VALUES, not before it
+        "SELECT * WHERE { VALUES ?r { :n1 } ?x :p0 ?l . ?x :p1* ?r }",
+        {PATH_FIRST: 1},
+        "{ VALUES ?r { :n1 } ?x :p1* ?r . ?x :p0 ?l . }",
+    ),
+    (
+        "SELECT * WHERE { ?x :p0 ?l . ?x :p1* ?r } VALUES ?r { :n1 }",
+        {VALUES_FIRST: 1, PATH_FIRST: 1},
+        "{ VALUES ?r { :n1 } ?x :p1* ?r . ?x :p0 ?l . }",
+    ),
+    (
         "SELECT * WHERE { ?d :p0 ?k . OPTIONAL { ?d :p1 ?o } ?d :p2 ?l . ?k :p2 ?m }",
         {PATTERNS_FIRST: 1},
         "{ ?d :p0 ?k . ?d :p2 ?l . ?k :p2 ?m . OPTIONAL { ?d :p1 ?o } }",
