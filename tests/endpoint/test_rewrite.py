@@ -324,6 +324,12 @@ APPLIES = [
         "{ ?d :p0 ?k . ?d :p2 ?l . ?k :p2 ?m . OPTIONAL { ?d :p1 ?o } }",
     ),
     (
+        # after a BIND that begins the group, before the OPTIONAL
+        "SELECT * WHERE { BIND(:n1 AS ?r) ?d :p2* ?r . OPTIONAL { ?d :p1 ?o } ?d :p0 ?k }",
+        {PATTERNS_FIRST: 1},
+        "{ BIND(:n1 AS ?r) ?d :p2* ?r . ?d :p0 ?k . OPTIONAL { ?d :p1 ?o } }",
+    ),
+    (
         "SELECT * WHERE { ?d :p0 ?k . BIND(STR(?d) AS ?s) ?d :p2 ?l }",
         {PATTERNS_FIRST: 1},
         "{ ?d :p0 ?k . ?d :p2 ?l . BIND(STR(?d) AS ?s) }",
@@ -444,6 +450,8 @@ LEFT_ALONE = [
     # a pattern with the variable a BIND sets, or one its expression reads
     ("SELECT * WHERE { ?d :p0 ?k . BIND(:n1 AS ?s) ?d :p2 ?s }", None),
     ("SELECT * WHERE { ?d :p0 ?k . BIND(STR(?l) AS ?s) ?d :p2 ?l }", None),
+    # before a BIND that begins the group: where the writer means it to start
+    ("SELECT * WHERE { BIND(:n1 AS ?r) OPTIONAL { ?d :p1 ?o } ?d :p2* ?r . ?d :p0 ?k }", None),
     # past a subquery
     ("SELECT * WHERE { ?d :p0 ?k . { SELECT ?k WHERE { ?k :p1 ?z } } ?d :p2 ?l }", None),
     # what this module does not read
