@@ -40,6 +40,7 @@ from kg.endpoint.protocol import (
     render_solutions,
     render_triples,
 )
+from kg.endpoint.rewrite import rewrite
 from kg.endpoint.service_description import SD_PREFIXES, DatasetFacts, service_description
 from kg.endpoint.void import (
     CLASSES_QUERY,
@@ -58,8 +59,11 @@ bp = Blueprint("sparql", __name__)
 
 EXTENSION = "kg_sparql"
 EXPOSED_HEADERS = (
-    "X-KG-Rows, X-KG-Truncated, X-KG-Store, Warning, Server-Timing, Content-Type, Link"
+    "X-KG-Rows, X-KG-Truncated, X-KG-Store, X-KG-Rewrites, Warning, Server-Timing, "
+    "Content-Type, Link"
 )
+#: What the rewriter did to the query (kg.endpoint.rewrite): "none" or "name=count, ..."
+REWRITES_HEADER = "X-KG-Rewrites"
 ALLOWED_REQUEST_HEADERS = "Accept, Content-Type, Cache-Control, X-Requested-With"
 
 
@@ -385,8 +389,10 @@ def sparql() -> Response:
     guarded = check_query(parsed.query, svc.limits)
     negotiated = negotiate(request.headers.get("Accept"), parsed.format)
     _check_acceptable(guarded, negotiated)
+    # plans for Oxigraph's planner only; an external server gets the query as written
+    rewritten = rewrite(guarded.text) if svc.backend.kind == "embedded" else None
     job = Job(
-        query=guarded.text,
+        query=rewritten.text if rewritten else guarded.text,
         solutions_format=negotiated.solutions.name if negotiated.solutions else None,
         graph_format=negotiated.graph.name if negotiated.graph else None,
         max_rows=svc.settings.max_result_rows,
@@ -407,10 +413,16 @@ def sparql() -> Response:
     except errors.QueryTimeoutError as e:
         # name the slow shapes in the query and what helps, not just "narrow it down"
         head = e.message.split("; ", 1)[0]
+        headers = dict(e.headers or {})
+        if rewritten is not None:
+            headers[REWRITES_HEADER] = rewritten.header()
         raise errors.QueryTimeoutError(
-            f"{head}; {timeout_advice(guarded.text)}", headers=e.headers
+            f"{head}; {timeout_advice(job.query, rewritten)}", headers=headers
         ) from None
-    return _result_response(rendered, svc, time.perf_counter() - started)
+    response = _result_response(rendered, svc, time.perf_counter() - started)
+    if rewritten is not None:
+        response.headers[REWRITES_HEADER] = rewritten.header()
+    return response
 
 
 def negotiated_error(negotiated: Negotiated) -> errors.NotAcceptableError:

@@ -31,6 +31,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from kg.endpoint.rewrite import PATH_FIRST, Rewritten
+
 log = logging.getLogger("kg.endpoint")
 
 #: rdflib's parser is not linear on every input: larger queries get the general advice
@@ -291,11 +293,25 @@ def slow_shapes(query: str) -> list[SlowShape]:
     return list(unique.values())
 
 
-def timeout_advice(query: str) -> str:
+def timeout_advice(query: str, rewritten: Rewritten | None = None) -> str:
     """What helps a query stopped at the time limit: the rewrites of its slow
-    shapes, or the general advice when it has none known."""
+    shapes, or the general advice when it has none known.
+
+    ``query`` is the text that ran; ``rewritten`` what the rewriter
+    (:mod:`kg.endpoint.rewrite`) did to it: the message says which rewrites were
+    applied, so that the sender is not told to write what already ran, and why a
+    slow shape could not be rewritten, naming the variable to change.
+    """
     shapes = slow_shapes(query)
+    if rewritten is not None and dict(rewritten.applied).get(PATH_FIRST):
+        # the rewriter already put such paths first: not the sender's to do
+        shapes = [s for s in shapes if s.name != PATH_TO_BOUND_OBJECT]
+    notes = ""
+    if rewritten is not None and rewritten.applied:
+        notes += f" Rewritten automatically before it ran: {rewritten.header()}."
+    if rewritten is not None and rewritten.declined:
+        notes += " Not rewritten: " + "; ".join(rewritten.declined) + "."
     if not shapes:
-        return GENERAL_ADVICE
+        return GENERAL_ADVICE + notes
     listed = "; ".join(f"({i}) {shape}" for i, shape in enumerate(shapes, start=1))
-    return f"it has shapes Oxigraph evaluates slowly: {listed} (see {DOCS})"
+    return f"it has shapes Oxigraph evaluates slowly: {listed} (see {DOCS}).{notes}"

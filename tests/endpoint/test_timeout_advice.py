@@ -115,6 +115,16 @@ def _runaway(query: str) -> str:
     return PREFIXES + "SELECT (COUNT(*) AS ?n) WHERE {" + RUNAWAY_TAIL + body
 
 
+#: the shapes the endpoint rewrites before running (kg.endpoint.rewrite), the
+#: X-KG-Rewrites header their runaway versions get, and whether that is what the
+#: advice asks (the subclass closure is put first, but is better left out)
+REWRITTEN = {
+    NOT_EXISTS: ("not-exists-to-minus=1", True),
+    PATH_TO_BOUND_OBJECT: ("path-first=1", True),
+    SUBCLASS_CLOSURE: ("path-first=1", False),
+}
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(("shape", "query", "rewrite"), SHAPED, ids=[s[0] for s in SHAPED])
 def test_a_query_stopped_at_the_time_limit_is_told_its_shape(
@@ -124,8 +134,16 @@ def test_a_query_stopped_at_the_time_limit_is_told_its_shape(
     text = body.decode("utf-8")
     assert status == 503, text
     assert text.startswith("the query was stopped after 2 s, the time limit; ")
-    assert "Oxigraph evaluates slowly" in text and rewrite in text
-    assert "narrow it down" not in text
+    applied, done = REWRITTEN.get(shape, ("none", False))
+    assert headers["x-kg-rewrites"] == applied
+    if applied != "none":
+        assert f"Rewritten automatically before it ran: {applied}." in text
+    if done:
+        # the rewriter already did what the advice would ask: not asked again
+        assert rewrite not in text
+    else:
+        assert "Oxigraph evaluates slowly" in text and rewrite in text
+        assert "narrow it down" not in text
     assert headers["content-type"] == "text/plain; charset=utf-8"
     assert text.count("\n") == 1 and "Traceback" not in text
 
@@ -136,4 +154,40 @@ def test_a_runaway_of_no_known_shape_gets_the_general_advice(server: Server) -> 
     assert status == 503
     assert body.decode("utf-8").strip() == (
         f"the query was stopped after 2 s, the time limit; {GENERAL_ADVICE}"
+    )
+
+
+# ------------------------------------------------------------ with the rewriter
+
+
+def test_the_advice_says_why_a_not_exists_could_not_be_rewritten() -> None:
+    from kg.endpoint.rewrite import rewrite
+
+    query = PREFIXES + (
+        "SELECT ?d WHERE { ?d a sg:Duty OPTIONAL { ?d sg:owedTo ?x } "
+        "FILTER NOT EXISTS { ?x sg:bearer ?b . ?b a sg:Body } }"
+    )
+    rewritten = rewrite(query)
+    assert not rewritten.changed
+    advice = timeout_advice(rewritten.text, rewritten)
+    assert "write MINUS" in advice  # still the sender's to do...
+    assert (
+        "Not rewritten: NOT EXISTS over a group whose shared variable ?x may be unbound: "
+        "could not be turned into MINUS; bind ?x outside OPTIONAL"
+    ) in advice  # ...and why the endpoint did not
+
+
+def test_the_advice_does_not_ask_for_what_was_rewritten() -> None:
+    from kg.endpoint.rewrite import rewrite
+
+    query = PREFIXES + (
+        "SELECT ?d WHERE { ?d a sg:Duty ; rdfs:label ?l . "
+        "?d sg:partOf* sgd:children-act-2004 FILTER NOT EXISTS { ?d sg:bearer ?b . ?b a sg:Body } }"
+    )
+    rewritten = rewrite(query)
+    assert dict(rewritten.applied) == {"not-exists-to-minus": 1, "path-first": 1}
+    advice = timeout_advice(rewritten.text, rewritten)
+    assert "write MINUS" not in advice and "BIND(" not in advice
+    assert advice.endswith(
+        "Rewritten automatically before it ran: not-exists-to-minus=1, path-first=1."
     )

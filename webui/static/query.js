@@ -97,6 +97,28 @@
   var tab = yasgui.getTab();
   if (tab && !tab.getQuery().trim()) { tab.setQuery(config.default); }
 
+  // What the endpoint rewrote before running the query (X-KG-Rewrites,
+  // docs/endpoint.md "What is rewritten automatically"), shown under the editor
+  var rewrites = document.getElementById("query-rewrites");
+  function showRewrites(instance, response) {
+    var value = response && response.headers && response.headers.get ? response.headers.get("X-KG-Rewrites") : null;
+    if (!rewrites) { return; }
+    if (!value) { rewrites.hidden = true; rewrites.textContent = ""; return; }
+    rewrites.textContent = value === "none"
+      ? "Run as written: no automatic rewrite applied."
+      : "Rewritten for speed before it ran, with the same answers: " + value + ".";
+    rewrites.hidden = false;
+  }
+  function watch(current) {
+    var yasqe = current && current.getYasqe ? current.getYasqe() : null;
+    if (!yasqe || yasqe.kgWatched) { return; }
+    yasqe.kgWatched = true;
+    yasqe.on("queryResponse", showRewrites);
+  }
+  watch(yasgui.getTab());
+  yasgui.on("tabChange", function (y, id) { watch(yasgui.getTab(id)); });
+  yasgui.on("query", function (y, current) { watch(current); });
+
   document.querySelectorAll(".app-example").forEach(function (button) {
     button.addEventListener("click", function () {
       var ex = config.examples[Number(button.getAttribute("data-example"))];
