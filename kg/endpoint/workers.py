@@ -202,12 +202,15 @@ class WorkerPool:
     def start(self) -> None:
         """Start the workers (from disk) and wait until they are ready.
 
-        In ``memory`` mode, the load into memory continues in the background.
+        In ``memory`` mode, the load into memory starts first, at the same time, and
+        continues in the background: it is the long pole of reaching full speed.
         """
         with self._lock:
             if self._started:
                 return
             self._started = True
+        if self.mode == "memory":
+            self._load_in_background()
         zygote = Zygote(self, "disk")
         if not zygote.wait_ready(self.start_timeout):
             zygote.stop()
@@ -227,8 +230,6 @@ class WorkerPool:
         for t in threads:
             t.join()
         log.info("%s", self.describe())
-        if self.mode == "memory":
-            self._load_in_background()
 
     def ensure_started(self) -> None:
         if not self._started:
@@ -248,7 +249,8 @@ class WorkerPool:
         zygote = Zygote(self, "memory")
         if not zygote.wait_ready(self.load_timeout):
             zygote.stop()
-            log.error("could not load the store into memory; serving from disk")
+            if not zygote.refusal:  # a refused sandbox is reported by the disk workers
+                log.error("could not load the store into memory; serving from disk")
             with self._lock:
                 self._loading = None
             return
@@ -383,6 +385,13 @@ class WorkerPool:
         """Raise the refusal if the workers would not start without the sandbox."""
         if self.refused is not None:
             raise self.refused
+
+    @property
+    def loading(self) -> bool:
+        """In ``memory`` mode: not yet serving from memory, and not given up."""
+        with self._lock:
+            pending = not self._started or self._loading is not None
+        return self.mode == "memory" and pending and not self.memory_ready.is_set()
 
     @property
     def alive(self) -> int:
