@@ -98,7 +98,7 @@ def _start_after(pool: WorkerPool, first: WorkerPool, wait: float = 120.0) -> No
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    from kg.store import verify_store
+    from kg.store import MANIFEST_NAME, verify_store
 
     _limit_malloc_arenas()
 
@@ -138,11 +138,20 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     config: dict[str, object] = {"KG_SETTINGS": settings}
     pools: list[tuple[WorkerPool, threading.Thread]] = []
     if not settings.store_url:
-        verify_store(settings)  # fail now, not on the first request: nothing built, or damaged
-        # start the SPARQL query workers while the web app loads (cold start)
+        # start the SPARQL query workers (and the load into memory) first, while the
+        # store's checksums are checked and the web app loads (cold start)
         pool = WorkerPool.from_settings(settings)
         starting = threading.Thread(target=pool.start, name="kg-start-workers", daemon=True)
-        starting.start()
+        built = (settings.store_dir / MANIFEST_NAME).is_file()
+        if built:
+            starting.start()
+        try:
+            verify_store(settings)  # fail now, not on the first request: nothing built, or damaged
+        except BaseException:
+            pool.close()
+            raise
+        if not built:
+            starting.start()
         pools.append((pool, starting))
         config["KG_SPARQL_POOL"] = pool
     # uploads are validated in sandboxed, killable workers, not in the web process
