@@ -157,7 +157,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     # uploads are validated in sandboxed, killable workers, not in the web process
     validation = WorkerPool.for_validation(settings)
     if pools and pools[0][0].mode == "memory":
-        # Their fork server imports the validator (about 0.4 s of CPU): started once the
+        # Their fork server imports the validator (about 0.35 s of CPU): started once the
         # query workers serve from memory, which it would delay on a small machine (a
         # validation sent before starts them itself). Same sandbox policy: the query
         # workers' check at start stands for both.
