@@ -310,7 +310,8 @@ class WorkerPool:
                 log.error("could not start a query worker: %s", e)
             return
         with self._lock:
-            if self._closed:
+            # closed, or a disk worker that the memory ones overtook while it started
+            if self._closed or generation < self._generation:
                 worker.kill()
                 return
             self._workers.add(worker)

@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import time
+import urllib.parse
 from collections import Counter
 from pathlib import Path
 
@@ -187,3 +188,26 @@ def test_kg_serve_reaches_memory_with_the_same_answers(
     assert "validation workers: 2" in log, log
     fallback = f"loading from the database: {DUMP_NAME} has changed since the build"
     assert (fallback in log) == damaged, log
+
+
+def test_a_validation_sent_at_start_is_answered(basic_store: Settings, tmp_path: Path) -> None:
+    # in memory mode the validation workers start once the query workers serve from
+    # memory, or when a validation comes first: it must be answered either way (kg-basic
+    # has no SHACL shapes: the validator in the worker says so)
+    config = "configuration: x\ntitle: X\narea: merseyside\ndate: 2017-01-01\n"
+    limits = {**TEST_LIMITS, "KG_STORE_MODE": "memory"}
+    with run_server(basic_store, tmp_path, **limits) as server:
+        status, _, body = http(
+            "POST",
+            server.url + "/validate",
+            data=urllib.parse.urlencode({"format": "yaml", "config": config}).encode(),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+            timeout=60,
+        )
+        deadline = time.monotonic() + 30  # logged once its start has finished
+        while "validation workers: 2" not in server.log() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        log = server.log()
+    assert status == 400, log
+    assert b"no shapes files found" in body
+    assert "validation workers: 2" in log
