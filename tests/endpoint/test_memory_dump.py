@@ -20,9 +20,10 @@ import pytest
 
 from kg.config import Settings
 from kg.dataset import COUNT_DEFAULT_GRAPH
-from kg.endpoint.jobs import open_for_serving
-from kg.memory_dump import DUMP_NAME, MANIFEST_KEY, load_dump, sha256_file
-from kg.store import DB_DIRNAME, MANIFEST_NAME
+from kg.endpoint.jobs import Job, open_for_serving
+from kg.endpoint.workers import WorkerPool
+from kg.memory_dump import DUMP_NAME, MANIFEST_KEY, load_dump, sha256_file, write_dump
+from kg.store import DB_DIRNAME, MANIFEST_NAME, write_db
 from tests.endpoint.util import TEST_LIMITS, form, http, run_server
 
 COUNT_BY_GRAPH = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
@@ -211,3 +212,55 @@ def test_a_validation_sent_at_start_is_answered(basic_store: Settings, tmp_path:
     assert status == 400, log
     assert b"no shapes files found" in body
     assert "validation workers: 2" in log
+
+
+def _published(root: Path, name: str, n: int) -> None:
+    """A store version of ``n`` quads as kg build writes it: database, dump, manifest."""
+    version = root / name
+    version.mkdir()
+    write_db(
+        (
+            ox.Quad(
+                ox.NamedNode(f"http://ex/{i}"),
+                ox.NamedNode("http://ex/p"),
+                ox.Literal(str(i)),
+                ox.NamedNode("http://ex/g"),
+            )
+            for i in range(n)
+        ),
+        version / DB_DIRNAME,
+    )
+    manifest = {MANIFEST_KEY: write_dump(version / DB_DIRNAME, version / DUMP_NAME)}
+    (version / MANIFEST_NAME).write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def _count_and_store(pool: WorkerPool) -> tuple[int, str]:
+    rendered = pool.run(Job("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"), 10)
+    n = int(json.loads(rendered.body)["results"]["bindings"][0]["n"]["value"])
+    return n, rendered.headers["X-KG-Store"]
+
+
+def test_a_rebuild_is_loaded_from_its_own_dump(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    _published(tmp_path, "store.v-1", 3)
+    _published(tmp_path, "store.v-2", 5)
+    link = tmp_path / "store"
+    link.symlink_to("store.v-1")
+    pool = WorkerPool(link, size=1, memory_mb=512, mode="memory")
+    pool.start()
+    try:
+        assert pool.memory_ready.wait(30)
+        assert _count_and_store(pool) == (3, "memory")
+        tmp = tmp_path / "store.tmp"
+        tmp.symlink_to("store.v-2")
+        os.replace(tmp, link)
+        assert _count_and_store(pool)[0] == 5  # at once, from disk until loaded
+        deadline = time.monotonic() + 30
+        while _count_and_store(pool) != (5, "memory") and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert _count_and_store(pool) == (5, "memory")
+    finally:
+        pool.close()
+    # the fork servers' stderr: neither version was loaded from the database
+    assert "loading from the database" not in capfd.readouterr().err
