@@ -10,6 +10,7 @@
 #               real build, 100k and 1M quads (about half an hour; ANALYST_TREE=../other
 #               runs the kg serve of another checkout, for before and after)
 #   make scale  build, cold start, area pages and queries, before and after the geography (minutes)
+#   make coldstart  kg serve to its first answer and to full speed, before and after (minutes)
 #   make load   load test: 50 clients for 30 s + 60 s, then a 40 s flood of 60 clients
 #               looping runaway queries, against kg serve (about three minutes)
 
@@ -20,7 +21,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run build test lint format clean install assets screenshots bench analyst scale load docs
+.PHONY: run build test lint format clean install assets screenshots bench analyst scale coldstart load docs
 
 # (Re)install only when pyproject.toml is newer than the stamp.
 $(STAMP): pyproject.toml
@@ -97,6 +98,19 @@ SCALE_BEFORE_DIR := build/scale-before
 scale: $(STAMP)
 	test -d $(SCALE_BEFORE_DIR) || git worktree add --detach $(SCALE_BEFORE_DIR) $(SCALE_BEFORE)
 	$(BIN)/python bench/scale_bench.py --before $(SCALE_BEFORE_DIR) --out build/bench/scale.md
+
+# Cold start (bench/coldstart_bench.py; docs/endpoint.md): kg serve to its first answer
+# and to full speed (served from memory) on the real build, 100k and 1M generated
+# triples, with the breakdown, against COLDSTART_BEFORE (the commit before the build
+# wrote the dump for memory, checked out once in build/coldstart-before) side by side.
+# Not part of `make test`.
+COLDSTART_BEFORE ?= 9bfd9da
+COLDSTART_BEFORE_DIR := build/coldstart-before
+
+coldstart: build
+	test -d $(COLDSTART_BEFORE_DIR) || git worktree add --detach $(COLDSTART_BEFORE_DIR) $(COLDSTART_BEFORE)
+	mkdir -p build/bench
+	$(BIN)/python bench/coldstart_bench.py --before $(COLDSTART_BEFORE_DIR) | tee build/bench/coldstart.md
 
 # Load test (bench/load.py): kg serve on loopback, Locust with 50 clients, page views 70%,
 # shipped SPARQL 20%, validations 5%, runaway queries 5%; then the flood (bench/flood.py:

@@ -68,6 +68,7 @@ if str(REPO) not in sys.path:
 
 from kg.config import GRAPH_BASE, INFERRED_GRAPH, ONTOLOGY_GRAPH, SG, SGD, Settings  # noqa: E402
 from kg.dataset import named_quads  # noqa: E402
+from kg.memory_dump import DUMP_NAME, MANIFEST_KEY, write_dump  # noqa: E402
 from kg.store import MANIFEST_FORMAT, db_checksums, write_db  # noqa: E402
 
 #: Graphs that are national: never copied (the geography is followed, not copied).
@@ -460,6 +461,9 @@ def write_store(
     # as kg build writes it: the named graphs and the distinct default graph
     counts, default_triples = write_db(quads, version / "db")
     seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    memory_dump = write_dump(version / "db", version / DUMP_NAME)
+    dump_seconds = time.perf_counter() - started
     store = ox.Store.read_only(str(version / "db"))
     read_model = _save_read_model(store, version)
     del store
@@ -472,7 +476,12 @@ def write_store(
         "total_quads": sum(counts.values()),
         "default_graph_triples": default_triples,
         "db_files": db_checksums(version / "db"),  # kg serve verifies them
-        "durations_seconds": {"load": round(seconds, 3), **read_model},
+        MANIFEST_KEY: memory_dump,
+        "durations_seconds": {
+            "load": round(seconds, 3),
+            "memory_dump": round(dump_seconds, 3),
+            **read_model,
+        },
         **(describe() if describe else {}),
     }
     (version / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")

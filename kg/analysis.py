@@ -27,10 +27,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
-
-import networkx as nx
 
 from kg.browse.catalog import Catalog
 from kg.browse.common import BadParameterError, page_path
@@ -50,6 +48,9 @@ from kg.browse.pages import (
 )
 from kg.config import SG
 from kg.dates import Period, Status, long_date
+
+if TYPE_CHECKING:  # imported where used: networkx costs the web process 0.1 s at start
+    import networkx as nx
 
 Json = dict[str, Any]
 
@@ -196,6 +197,8 @@ def duty_network(
 
 def _national_network(cat: Catalog, as_at: date | None, filters: Filters) -> nx.MultiDiGraph:
     """:func:`duty_network` before it is narrowed to an area or a board."""
+    import networkx as nx
+
     g = nx.MultiDiGraph()
     scope: set[str] | None = None
     if filters.provision:
@@ -397,6 +400,8 @@ def _restrict_to_area(
 
 
 def _restrict_to_board(g: nx.MultiDiGraph, board: str) -> nx.MultiDiGraph:
+    import networkx as nx
+
     if board not in g:
         return nx.MultiDiGraph()
     near = {board} | set(g.successors(board)) | set(g.predecessors(board))
@@ -428,6 +433,8 @@ def chain(g: nx.MultiDiGraph, source: str, target: str) -> Json:
     Follows edges in their direction first (who must act towards whom); when no
     such chain exists, any chain ignoring direction, marked ``directed: False``.
     """
+    import networkx as nx
+
     for directed in (True, False):
         view = g if directed else g.to_undirected(as_view=True)
         try:
@@ -454,6 +461,8 @@ def chain(g: nx.MultiDiGraph, source: str, target: str) -> Json:
 
 def chains(g: nx.MultiDiGraph, source: str, target: str, limit: int = 5) -> list[list[Json]]:
     """Up to ``limit`` shortest chains (following edge direction), shortest first."""
+    import networkx as nx
+
     simple = nx.DiGraph()
     simple.add_edges_from((u, v) for u, v in g.edges() if u != v)
     if source not in simple or target not in simple:
@@ -587,6 +596,8 @@ def unlinked_members(
 
 def to_graphml(g: nx.MultiDiGraph) -> bytes:
     """The network as GraphML (node and edge attributes are strings)."""
+    import networkx as nx
+
     buf = io.BytesIO()
     nx.write_graphml(g, buf, encoding="utf-8", prettyprint=True)
     return buf.getvalue()
@@ -770,6 +781,8 @@ def diagram_title(
 
 def layered_layout(g: nx.MultiDiGraph) -> dict[str, tuple[int, int]]:
     """(column, row) per node: columns follow the direction of the edges."""
+    import networkx as nx
+
     simple = nx.DiGraph()
     simple.add_nodes_from(g.nodes)
     simple.add_edges_from((u, v) for u, v in g.edges() if u != v)
@@ -928,6 +941,8 @@ def to_svg(g: nx.MultiDiGraph, title: str = "Duty network", subtitle: str = "") 
 
 
 def network_summary(g: nx.MultiDiGraph) -> Json:
+    import networkx as nx
+
     kinds = Counter(d["kind"] for _, _, d in g.edges(data=True))
     modalities = Counter(d["modality"] for _, _, d in g.edges(data=True) if d["kind"] == "duty")
     return {

@@ -16,10 +16,14 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from kg import __version__
 from kg.config import Settings
 from kg.errors import KGError, QueryError
+
+if TYPE_CHECKING:
+    from kg.endpoint.workers import WorkerPool
 
 EXIT_SOFTWARE = 70  # sysexits.h EX_SOFTWARE: an internal error
 EXIT_INTERRUPTED = 130
@@ -83,8 +87,18 @@ def _limit_malloc_arenas(arenas: int = 2) -> None:
         ctypes.CDLL(None).mallopt(m_arena_max, arenas)
 
 
+def _start_after(pool: WorkerPool, first: WorkerPool, wait: float = 120.0) -> None:
+    """Start ``pool`` once ``first`` serves from memory (or has given up, or ``wait`` s)."""
+    deadline = time.monotonic() + wait
+    while not first.memory_ready.wait(0.2):
+        if first.refused is not None or not first.loading or time.monotonic() > deadline:
+            break
+    if first.refused is None:
+        pool.ensure_started()
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    from kg.store import verify_store
+    from kg.store import MANIFEST_NAME, verify_store
 
     _limit_malloc_arenas()
 
@@ -124,18 +138,40 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     config: dict[str, object] = {"KG_SETTINGS": settings}
     pools: list[tuple[WorkerPool, threading.Thread]] = []
     if not settings.store_url:
-        verify_store(settings)  # fail now, not on the first request: nothing built, or damaged
-        # start the SPARQL query workers while the web app loads (cold start)
+        # start the SPARQL query workers (and the load into memory) first, while the
+        # store's checksums are checked and the web app loads (cold start)
         pool = WorkerPool.from_settings(settings)
         starting = threading.Thread(target=pool.start, name="kg-start-workers", daemon=True)
-        starting.start()
+        built = (settings.store_dir / MANIFEST_NAME).is_file()
+        if built:
+            starting.start()
+        try:
+            verify_store(settings)  # fail now, not on the first request: nothing built, or damaged
+        except BaseException:
+            pool.close()
+            raise
+        if not built:
+            starting.start()
         pools.append((pool, starting))
         config["KG_SPARQL_POOL"] = pool
     # uploads are validated in sandboxed, killable workers, not in the web process
     validation = WorkerPool.for_validation(settings)
-    starting = threading.Thread(target=validation.start, name="kg-start-validation", daemon=True)
-    starting.start()
-    pools.append((validation, starting))
+    if pools and pools[0][0].mode == "memory":
+        # Their fork server imports the validator (about 0.35 s of CPU): started once the
+        # query workers serve from memory, which it would delay on a small machine (a
+        # validation sent before starts them itself). Same sandbox policy: the query
+        # workers' check at start stands for both.
+        later = threading.Thread(
+            target=_start_after, args=(validation, pools[0][0]), name="kg-start-validation"
+        )
+        later.daemon = True
+        later.start()
+    else:
+        starting = threading.Thread(
+            target=validation.start, name="kg-start-validation", daemon=True
+        )
+        starting.start()
+        pools.append((validation, starting))
     config["KG_VALIDATION_POOL"] = validation
     from webui import create_serving_app
     from webui.server import serve

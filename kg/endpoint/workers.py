@@ -213,12 +213,15 @@ class WorkerPool:
     def start(self) -> None:
         """Start the workers (from disk) and wait until they are ready.
 
-        In ``memory`` mode, the load into memory continues in the background.
+        In ``memory`` mode, the load into memory starts first, at the same time, and
+        continues in the background: it is the long pole of reaching full speed.
         """
         with self._lock:
             if self._started:
                 return
             self._started = True
+        if self.mode == "memory":
+            self._load_in_background()
         zygote = Zygote(self, "disk")
         if not zygote.wait_ready(self.start_timeout):
             zygote.stop()
@@ -238,8 +241,6 @@ class WorkerPool:
         for t in threads:
             t.join()
         log.info("%s", self.describe())
-        if self.mode == "memory":
-            self._load_in_background()
 
     def ensure_started(self) -> None:
         if not self._started:
@@ -259,7 +260,8 @@ class WorkerPool:
         zygote = Zygote(self, "memory")
         if not zygote.wait_ready(self.load_timeout):
             zygote.stop()
-            log.error("could not load the store into memory; serving from disk")
+            if not zygote.refusal:  # a refused sandbox is reported by the disk workers
+                log.error("could not load the store into memory; serving from disk")
             with self._lock:
                 self._loading = None
             return
@@ -319,7 +321,8 @@ class WorkerPool:
                 log.error("could not start a query worker: %s", e)
             return
         with self._lock:
-            if self._closed:
+            # closed, or a disk worker that the memory ones overtook while it started
+            if self._closed or generation < self._generation:
                 worker.kill()
                 return
             self._workers.add(worker)
@@ -394,6 +397,13 @@ class WorkerPool:
         """Raise the refusal if the workers would not start without the sandbox."""
         if self.refused is not None:
             raise self.refused
+
+    @property
+    def loading(self) -> bool:
+        """In ``memory`` mode: not yet serving from memory, and not given up."""
+        with self._lock:
+            pending = not self._started or self._loading is not None
+        return self.mode == "memory" and pending and not self.memory_ready.is_set()
 
     @property
     def alive(self) -> int:

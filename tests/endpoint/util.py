@@ -19,6 +19,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.config import Settings
+from kg.memory_dump import DUMP_NAME, MANIFEST_KEY, write_dump
 from kg.store import DB_DIRNAME, MANIFEST_FORMAT, MANIFEST_NAME, db_checksums, write_db
 from tests.helpers import kg_env
 
@@ -163,12 +164,16 @@ class Listener:
         return f"http://127.0.0.1:{self.port}/sparql"
 
 
-def publish_store(quads: Iterable[ox.Quad], store_dir: Path) -> None:
+def publish_store(quads: Iterable[ox.Quad], store_dir: Path, memory_dump: bool = True) -> None:
     """Publish ``quads`` at ``store_dir`` in the layout ``kg build`` writes (a version
-    folder with the database, the default graph and a manifest), for ``kg serve``."""
+    folder with the database, the default graph, the dump for memory and a manifest),
+    for ``kg serve``; without the dump if not ``memory_dump`` (an older build)."""
     version = store_dir.with_name(store_dir.name + ".v-test")
     version.mkdir(parents=True)
     counts, default_triples = write_db(quads, version / DB_DIRNAME)
+    extra = {}
+    if memory_dump:
+        extra[MANIFEST_KEY] = write_dump(version / DB_DIRNAME, version / DUMP_NAME)
     manifest = {
         "format": MANIFEST_FORMAT,
         "built_at": "2026-01-01T00:00:00+00:00",
@@ -176,6 +181,7 @@ def publish_store(quads: Iterable[ox.Quad], store_dir: Path) -> None:
         "total_quads": sum(counts.values()),
         "default_graph_triples": default_triples,
         "db_files": db_checksums(version / DB_DIRNAME),
+        **extra,
     }
     (version / MANIFEST_NAME).write_text(json.dumps(manifest), encoding="utf-8")
     store_dir.symlink_to(version.name)
