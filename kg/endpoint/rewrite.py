@@ -34,7 +34,7 @@ log = logging.getLogger("kg.endpoint")
 #: Longer queries run as written (the rewriter is linear, but bounded anyway).
 MAX_REWRITTEN_CHARS = 65536
 #: The rewriter gives up (the query runs as written) past this many seconds.
-TIME_CAP_SECONDS = 0.05
+TIME_CAP_SECONDS = 0.2  # 250 times the most it took in the bench (0.8 ms): load should not trip it
 
 NOT_EXISTS_TO_MINUS = "not-exists-to-minus"
 FILTER_TO_VALUES = "filter-to-values"
