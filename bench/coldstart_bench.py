@@ -28,18 +28,14 @@ Not a test: it takes minutes. The machine's load average is printed with the fig
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
 import platform
-import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
 
@@ -49,6 +45,7 @@ if str(REPO) not in sys.path:
 
 import pyoxigraph as ox  # noqa: E402
 
+from bench.endpoint_bench import Client, free_port, stop_server  # noqa: E402
 from kg.config import Settings  # noqa: E402
 from kg.memory_dump import load_dump, sha256_file  # noqa: E402
 from kg.store import verify_store  # noqa: E402
@@ -189,30 +186,14 @@ def floor(store_dir: Path, repeat: int) -> float:
 # ----------------------------------------------------------------- end to end
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def ask(port: int) -> tuple[int, str]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    """The status of one ASK on a new connection, and which store answered."""
+    client = Client(f"http://127.0.0.1:{port}/sparql", 30)
     try:
-        body = urllib.parse.urlencode({"query": ASK})
-        conn.request(
-            "POST",
-            "/sparql",
-            body=body,
-            headers={
-                "Content-Type": "application/x-www-form-urlencoded",
-                "Accept": "application/sparql-results+json",
-            },
-        )
-        response = conn.getresponse()
-        response.read()
-        return response.status, response.getheader("X-KG-Store", "")
+        status, _, headers = client.query(ASK)
+        return status, headers.get("x-kg-store", "")
     finally:
-        conn.close()
+        client.close()
 
 
 def serve_once(store_dir: Path, home: Path, timeout: float) -> tuple[float, float]:
@@ -252,12 +233,7 @@ def serve_once(store_dir: Path, home: Path, timeout: float) -> tuple[float, floa
                     full = now
             time.sleep(0.01)
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_server(process)
     return first, full
 
 

@@ -349,12 +349,18 @@ def kg_serve(
         process.cold_start = time.perf_counter() - started  # type: ignore[attr-defined]
         yield url, process
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_server(process)
+
+
+def stop_server(process: subprocess.Popen) -> None:
+    """Stop a ``kg serve`` as Ctrl-C would (its workers go with it); kill it if it
+    does not stop within 15 s."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def first_answer(url: str, process: subprocess.Popen | None, timeout: float = 120) -> None:

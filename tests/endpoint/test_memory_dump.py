@@ -22,9 +22,16 @@ from kg.config import Settings
 from kg.dataset import COUNT_DEFAULT_GRAPH
 from kg.endpoint.jobs import Job, open_for_serving
 from kg.endpoint.workers import WorkerPool
-from kg.memory_dump import DUMP_NAME, MANIFEST_KEY, load_dump, sha256_file, write_dump
-from kg.store import DB_DIRNAME, MANIFEST_NAME, write_db
-from tests.endpoint.util import TEST_LIMITS, form, http, run_server
+from kg.memory_dump import DUMP_NAME, MANIFEST_KEY, load_dump, sha256_file
+from kg.store import DB_DIRNAME, MANIFEST_NAME
+from tests.endpoint.util import (
+    TEST_LIMITS,
+    form,
+    http,
+    numbered_quads,
+    run_server,
+    write_version,
+)
 
 COUNT_BY_GRAPH = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 
@@ -216,22 +223,7 @@ def test_a_validation_sent_at_start_is_answered(basic_store: Settings, tmp_path:
 
 def _published(root: Path, name: str, n: int) -> None:
     """A store version of ``n`` quads as kg build writes it: database, dump, manifest."""
-    version = root / name
-    version.mkdir()
-    write_db(
-        (
-            ox.Quad(
-                ox.NamedNode(f"http://ex/{i}"),
-                ox.NamedNode("http://ex/p"),
-                ox.Literal(str(i)),
-                ox.NamedNode("http://ex/g"),
-            )
-            for i in range(n)
-        ),
-        version / DB_DIRNAME,
-    )
-    manifest = {MANIFEST_KEY: write_dump(version / DB_DIRNAME, version / DUMP_NAME)}
-    (version / MANIFEST_NAME).write_text(json.dumps(manifest), encoding="utf-8")
+    write_version(numbered_quads(n), root / name)
 
 
 def _count_and_store(pool: WorkerPool) -> tuple[int, str]:

@@ -9,14 +9,19 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 
 from kg.config import Settings
 from kg.endpoint import errors
 from kg.endpoint.workers import Job, WorkerPool
-from kg.store import write_db
-from tests.endpoint.util import CROSS_PRODUCT, DOUBLING, PATHS, Listener
+from tests.endpoint.util import (
+    CROSS_PRODUCT,
+    DOUBLING,
+    PATHS,
+    Listener,
+    numbered_quads,
+    write_version,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -117,21 +122,8 @@ def test_workers_have_no_network(pool: WorkerPool, listener: Listener) -> None:
 
 
 def _version(root: Path, name: str, n: int) -> Path:
-    version = root / name
-    version.mkdir()
-    write_db(  # as kg build writes it, with the default graph
-        (
-            ox.Quad(
-                ox.NamedNode(f"http://ex/{i}"),
-                ox.NamedNode("http://ex/p"),
-                ox.Literal(str(i)),
-                ox.NamedNode("http://ex/g"),
-            )
-            for i in range(n)
-        ),
-        version / "db",
-    )
-    (version / "manifest.json").write_text(json.dumps({"graphs": {"http://ex/g": n}}))
+    version = root / name  # as kg build writes it, without the dump: loaded from the database
+    write_version(numbered_quads(n), version, memory_dump=False)
     return version
 
 

@@ -169,6 +169,23 @@ def publish_store(quads: Iterable[ox.Quad], store_dir: Path, memory_dump: bool =
     folder with the database, the default graph, the dump for memory and a manifest),
     for ``kg serve``; without the dump if not ``memory_dump`` (an older build)."""
     version = store_dir.with_name(store_dir.name + ".v-test")
+    write_version(quads, version, memory_dump)
+    store_dir.symlink_to(version.name)
+
+
+def numbered_quads(n: int) -> Iterator[ox.Quad]:
+    """``n`` quads ``<http://ex/i> <http://ex/p> "i"`` in the graph ``<http://ex/g>``."""
+    for i in range(n):
+        yield ox.Quad(
+            ox.NamedNode(f"http://ex/{i}"),
+            ox.NamedNode("http://ex/p"),
+            ox.Literal(str(i)),
+            ox.NamedNode("http://ex/g"),
+        )
+
+
+def write_version(quads: Iterable[ox.Quad], version: Path, memory_dump: bool = True) -> None:
+    """One store version folder as ``kg build`` writes it (see :func:`publish_store`)."""
     version.mkdir(parents=True)
     counts, default_triples = write_db(quads, version / DB_DIRNAME)
     extra = {}
@@ -184,4 +201,3 @@ def publish_store(quads: Iterable[ox.Quad], store_dir: Path, memory_dump: bool =
         **extra,
     }
     (version / MANIFEST_NAME).write_text(json.dumps(manifest), encoding="utf-8")
-    store_dir.symlink_to(version.name)
