@@ -46,6 +46,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -76,18 +77,25 @@ def get(url: str, timeout: float = 30) -> tuple[int, dict[str, str], bytes]:
         return e.code, {k.lower(): v for k, v in e.headers.items()}, e.read()
 
 
-def page_paths(base: str) -> list[str]:
-    """Every page the listings link to, each at today and at two example dates."""
+def page_paths(fetch: Callable[[str], tuple[int, bytes]]) -> list[str]:
+    """Every page the listings link to, each at today and at two example dates.
+
+    ``fetch``: a path to its status and body (over HTTP here; the Flask test client in
+    bench/pages_bench.py, which measures the same mix)."""
     paths = ["/", "/search?q=police", "/search?q=lay+adviser", "/diagram", "/network"]
     paths += [f"/{name}" for name in LISTINGS]
     iris: set[str] = set()
     for name in LISTINGS:
-        status, _, body = get(f"{base}/{name}.json")
+        status, body = fetch(f"/{name}.json")
         if status != 200:
             raise SystemExit(f"GET /{name}.json: {status}")
         iris |= set(re.findall(r'"(https://[^"]+)"', body.decode("utf-8")))
     paths += sorted({p for p in map(page_path, iris) if p and "#" not in p})
     return [p + (d if "?" not in p else d.replace("?", "&")) for p in paths for d in EXAMPLE_DATES]
+
+
+def _status_and_body(answer: tuple[int, dict[str, str], bytes]) -> tuple[int, bytes]:
+    return answer[0], answer[2]
 
 
 def inputs(settings: Settings, base: str) -> dict[str, object]:
@@ -98,7 +106,7 @@ def inputs(settings: Settings, base: str) -> dict[str, object]:
     ):
         examples.append({"name": path.name, "text": path.read_text("utf-8"), "as_at": as_at})
     return {
-        "pages": page_paths(base),
+        "pages": page_paths(lambda path: _status_and_body(get(base + path))),
         "queries": list(shipped_queries(settings).values()),
         "configurations": examples,
         "runaway": RUNAWAY,

@@ -1,6 +1,7 @@
 """Server time of the web pages, side by side for two checkouts (before and after a change).
 
     .venv/bin/python bench/pages_bench.py [--before DIR] [--rounds 5] [--repeat 5]
+    .venv/bin/python bench/pages_bench.py --mix 150 [--before DIR] [--rounds 3]
 
 Each checkout (this one, and --before, e.g. a `git worktree` of an older commit) is
 built into its own temporary store once; then, round after round and alternating
@@ -9,6 +10,11 @@ store, renders each page's JSON twin --repeat times through the Flask test clien
 and reports the median per page. Printed: median over rounds, per page, for each
 checkout, and the ratio. In-process: no HTTP, no worker pool; what a page costs
 the web process.
+
+``--mix N`` measures instead a seeded sample of N pages of the load test's page mix
+(bench/load.py: every page the listings link to, at today and two example dates, as
+HTML) and prints, per checkout, the mean, median and 90th percentile of each page's
+first view (what a page costs before anything about it is kept) and of its later views.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -23,6 +30,8 @@ import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
 
 PAGES = [
     "/index.json",
@@ -61,15 +70,18 @@ from webui import create_app
 settings = Settings.for_home(home, store_dir=store)
 app = create_app({"KG_SETTINGS": settings, "TESTING": True})
 client = app.test_client()
+client.get("/index.json")  # the catalog loads on the first request
 out = {}
 for path in json.loads(sys.argv[4]):
-    client.get(path)  # warm: the catalog loads on the first request
+    t = time.perf_counter()
+    client.get(path)  # the first view
+    first = (time.perf_counter() - t) * 1000
     times = []
     for _ in range(repeat):
         t = time.perf_counter()
         response = client.get(path)
         times.append((time.perf_counter() - t) * 1000)
-    out[path] = statistics.median(times) if response.status_code == 200 else None
+    out[path] = [first, statistics.median(times)] if response.status_code == 200 else None
 print(json.dumps(out))
 """
 
@@ -84,9 +96,12 @@ def build(home: Path, store: Path) -> None:
     )
 
 
-def measure(home: Path, store: Path, repeat: int) -> dict[str, float | None]:
+def measure(
+    home: Path, store: Path, repeat: int, pages: list[str]
+) -> dict[str, list[float] | None]:
+    """Per page: its first view and the median of ``repeat`` later views, in ms."""
     result = subprocess.run(
-        [sys.executable, "-c", CHILD, str(home), str(store), str(repeat), json.dumps(PAGES)],
+        [sys.executable, "-c", CHILD, str(home), str(store), str(repeat), json.dumps(pages)],
         capture_output=True,
         text=True,
         check=True,
@@ -95,11 +110,36 @@ def measure(home: Path, store: Path, repeat: int) -> dict[str, float | None]:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+def page_mix(home: Path, store: Path, size: int, seed: int) -> list[str]:
+    """A seeded sample of the load test's pages, read from ``home``'s listings."""
+    from bench.load import page_paths
+    from kg.config import Settings
+    from webui import create_app
+
+    settings = Settings.for_home(home, store_dir=store)
+    client = create_app({"KG_SETTINGS": settings, "TESTING": True}).test_client()
+
+    def fetch(path: str) -> tuple[int, bytes]:
+        response = client.get(path)
+        return response.status_code, response.get_data()
+
+    paths = page_paths(fetch)
+    return random.Random(seed).sample(paths, min(size, len(paths)))
+
+
+def _spread(values: list[float]) -> str:
+    ordered = sorted(values)
+    p90 = ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))]
+    return f"{statistics.mean(ordered):8.1f}{statistics.median(ordered):8.1f}{p90:8.1f}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--before", type=Path, help="an older checkout to compare with")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--mix", type=int, help="a sample of this many pages of the load test")
+    parser.add_argument("--seed", type=int, default=1, help="which sample (--mix)")
     args = parser.parse_args()
     homes = {"after": REPO}
     if args.before:
@@ -108,18 +148,30 @@ def main() -> None:
         stores = {name: Path(tmp) / name / "store" for name in homes}
         for name, home in homes.items():
             build(home, stores[name])
-        runs: dict[str, dict[str, list[float]]] = {name: {} for name in homes}
+        pages = page_mix(REPO, stores["after"], args.mix, args.seed) if args.mix else PAGES
+        runs: dict[str, dict[str, list[list[float]]]] = {name: {} for name in homes}
         names = list(homes)
         for round_ in range(args.rounds):
             for name in names if round_ % 2 == 0 else list(reversed(names)):
-                for path, ms in measure(homes[name], stores[name], args.repeat).items():
+                for path, ms in measure(homes[name], stores[name], args.repeat, pages).items():
                     if ms is not None:
                         runs[name].setdefault(path, []).append(ms)
+    if args.mix:
+        print(f"{len(pages)} pages of the load test's mix (seed {args.seed}), in-process, ms")
+        print(f"{'checkout':<10}{'view':<7}{'mean':>8}{'median':>8}{'p90':>8}")
+        for name in names:
+            for view, k in (("first", 0), ("later", 1)):
+                per_page = [statistics.median(r[k] for r in rs) for rs in runs[name].values()]
+                print(f"{name:<10}{view:<7}{_spread(per_page)}")
+        return
     header = "".join(f"{name:>10}" for name in names)
     print(f"page server time, ms (median of {args.rounds} rounds x {args.repeat} requests)")
     print(f"{'page':<60}{header}{'ratio':>8}" if len(names) == 2 else f"{'page':<60}{header}")
     for path in PAGES:
-        values = [statistics.median(runs[n][path]) if runs[n].get(path) else None for n in names]
+        values = [
+            statistics.median(r[1] for r in runs[n][path]) if runs[n].get(path) else None
+            for n in names
+        ]
         cells = "".join(f"{v:10.1f}" if v is not None else f"{'-':>10}" for v in values)
         ratio = ""
         if len(values) == 2 and all(values):
